@@ -1,0 +1,1 @@
+"""Sub-commands of the ``archiver`` CLI, one module each."""
