@@ -13,7 +13,7 @@ import sys
 
 from archiver import __version__
 
-COMMANDS = ["crawl", "demo", "check", "detect"]
+COMMANDS = ["crawl", "demo", "check"]
 
 
 def build_parser() -> argparse.ArgumentParser:

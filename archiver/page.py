@@ -8,6 +8,7 @@ uses its cached tree instead of parsing the bytes again.
 from __future__ import annotations
 
 import codecs
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -38,6 +39,17 @@ class CapturedPage:
         encoding, text = html_to_unicode(content_type, self.body)
         self.encoding = codecs.lookup(encoding).name
         return text
+
+    @cached_property
+    def jsonld(self) -> list:
+        """Every JSON-LD block of the page, parsed; malformed blocks are skipped."""
+        blocks = []
+        for script in self.tree.iterfind(".//script[@type='application/ld+json']"):
+            try:
+                blocks.append(json.loads(script.text or ""))
+            except ValueError:
+                continue
+        return blocks
 
     @cached_property
     def tree(self) -> lxml.html.HtmlElement:

@@ -1,0 +1,70 @@
+"""The Scrapy add-on that turns any Scrapy project into an archiving crawl.
+
+``ADDONS = {"archiver.addon.Archiver": 0}`` installs the WARC capture middleware
+and the item pipelines and fills in every ``ARCHIVER_*`` default, so components
+can read their settings without repeating defaults.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import scrapy.downloadermiddlewares.cookies
+from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
+from tldextract import TLDExtract
+
+from archiver import __version__
+
+CAPTURE_MIDDLEWARE = "archiver.capture.middleware.WarcCaptureMiddleware"
+CAPTURE_PRIORITY = 950
+
+DEFAULTS: dict[str, object] = {
+    "ARCHIVER_OUTPUT_DIR": "output",
+    "ARCHIVER_WARC_ENABLED": True,
+    "ARCHIVER_WARC_DIR": None,
+    "ARCHIVER_WARC_PREFIX": None,
+    "ARCHIVER_WARC_MAX_SIZE": 1024**3,
+    "ARCHIVER_WARC_KEEP_CREDENTIALS": False,
+    "ARCHIVER_CRAWL_ID": None,
+    "ARCHIVER_OPERATOR": "",
+    "ARCHIVER_CONTACT_URL": "https://github.com/news-archiver/news-archiver",
+}
+
+PIPELINES = {
+    "archiver.pipelines.CaptureLinkPipeline": 100,
+}
+
+
+def default_crawl_id() -> str:
+    return "crawl-" + datetime.now(UTC).strftime("%Y%m%d%H%M%S")
+
+
+def use_bundled_public_suffix_list() -> None:
+    """Stop Scrapy's cookie middleware from downloading the Public Suffix List.
+
+    Its module-level ``TLDExtract`` fetches the list from the internet on the
+    first ``Set-Cookie``: traffic the operator never asked for, which fails
+    (with a traceback) on offline or firewalled crawl hosts. The snapshot that
+    ships with tldextract is current to its release, which is enough to scope
+    cookies. Scrapy has no setting for this, hence the replacement.
+    """
+    scrapy.downloadermiddlewares.cookies._split_domain = TLDExtract(
+        suffix_list_urls=(), include_psl_private_domains=True
+    )
+
+
+class Archiver:
+    """Scrapy add-on: capture middleware, pipelines and ``ARCHIVER_*`` defaults."""
+
+    def update_settings(self, settings: BaseSettings) -> None:
+        use_bundled_public_suffix_list()
+        for name, value in DEFAULTS.items():
+            settings.setdefault(name, value, priority="addon")
+        if not settings.get("ARCHIVER_CRAWL_ID"):
+            settings.set("ARCHIVER_CRAWL_ID", default_crawl_id(), priority="addon")
+        settings["DOWNLOADER_MIDDLEWARES"].setdefault(CAPTURE_MIDDLEWARE, CAPTURE_PRIORITY)
+        for pipeline, order in PIPELINES.items():
+            settings["ITEM_PIPELINES"].setdefault(pipeline, order)
+        if settings.getpriority("USER_AGENT") == SETTINGS_PRIORITIES["default"]:
+            contact = settings["ARCHIVER_CONTACT_URL"]
+            settings.set("USER_AGENT", f"news-archiver/{__version__} (+{contact})", "addon")

@@ -1,0 +1,85 @@
+"""Turning a fetched page into an article item, off the reactor thread.
+
+Parsing, extraction and detection cost milliseconds of CPU per page; run on the
+reactor thread they would stall every download in flight. ``analyse_response``
+does all of it in Twisted's thread pool from one parse of the page, and returns
+the links too so the spider never parses the page again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+from scrapy.http import Response
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.threads import deferToThread
+
+from archiver.capture.middleware import CAPTURE_META_KEY, Capture
+from archiver.discovery.classifier import is_article
+from archiver.discovery.links import page_links
+from archiver.extraction import ArticleText, extract_article
+from archiver.items import ArticleItem
+from archiver.page import CapturedPage
+
+
+@dataclass
+class PageAnalysis:
+    links: list[str]
+    article: ArticleText | None
+    canonical_url: str | None
+
+
+def captured_page(response: Response) -> CapturedPage:
+    headers: dict[str, list[str]] = {}
+    for name in response.headers:
+        headers[name.decode("latin-1").lower()] = [
+            v.decode("latin-1") for v in response.headers.getlist(name)
+        ]
+    return CapturedPage(url=response.url, body=response.body, status=response.status,
+                        headers=headers)
+
+
+def canonical_url(page: CapturedPage) -> str | None:
+    for link in page.tree.iterfind(".//link[@rel='canonical'][@href]"):
+        href = link.get("href").strip()
+        return urljoin(page.url, href) if href else None
+    return None
+
+
+def analyse_page(page: CapturedPage) -> PageAnalysis:
+    article = extract_article(page) if page.status == 200 and is_article(page) else None
+    return PageAnalysis(links=page_links(page), article=article, canonical_url=canonical_url(page))
+
+
+async def analyse_response(response: Response) -> PageAnalysis:
+    page = captured_page(response)
+    return await maybe_deferred_to_future(deferToThread(analyse_page, page))
+
+
+def article_item(response: Response, analysis: PageAnalysis) -> ArticleItem | None:
+    """The item for an analysed article page, linked to its response record."""
+    capture: Capture | None = response.meta.get(CAPTURE_META_KEY)
+    article = analysis.article
+    if article is None:
+        return None
+    item = ArticleItem(
+        url=response.url,
+        final_url=analysis.canonical_url or response.url,
+        status=response.status,
+        title=article.title,
+        published=article.published,
+        authors=article.authors,
+        language=article.language,
+        text=article.text,
+        word_count=article.word_count,
+    )
+    if capture is not None:
+        item.warc_filename = capture.location.filename
+        item.warc_offset = capture.location.offset
+        item.warc_length = capture.location.length
+        item.warc_record_id = capture.location.record_id
+        item.payload_digest = capture.payload_digest
+        item.fetched_at = capture.fetched_at
+        item.crawl_id = capture.crawl_id
+    return item

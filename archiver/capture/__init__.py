@@ -1,0 +1,1 @@
+"""WARC capture: files, records and the Scrapy middleware that writes them."""

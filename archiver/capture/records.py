@@ -1,0 +1,202 @@
+"""WARC records for one Scrapy exchange, rebuilt as faithfully as Scrapy allows.
+
+Scrapy hands us parsed objects, not socket bytes, so the HTTP blocks are rebuilt:
+header values are kept as the bytes received (latin-1 round-trips every byte),
+repeated headers stay repeated, the reason phrase comes from the status code,
+and headers that no longer describe the stored body are made consistent with it:
+Twisted has already removed ``Transfer-Encoding`` and de-chunked the body, so the
+stored ``Content-Length`` is the stored body's length (the server's own value,
+when it differed, is kept as ``X-Archive-Orig-Content-Length``, pywb's prefix).
+"""
+
+from __future__ import annotations
+
+import http
+from collections.abc import Iterable
+from io import BytesIO
+from urllib.parse import urlsplit
+
+from scrapy.http import Request, Response
+from warcio.recordbuilder import RecordBuilder
+from warcio.recordloader import ArcWarcRecord
+from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParser
+
+from archiver.capture.warcfile import WARC_VERSION
+
+CREDENTIAL_HEADERS = frozenset({"cookie", "authorization", "proxy-authorization"})
+HOP_BY_HOP_HEADERS = frozenset({"transfer-encoding", "content-length"})
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+builder = RecordBuilder(warc_version=WARC_VERSION)
+
+
+class RawStatusAndHeaders(StatusAndHeaders):
+    """HTTP headers serialised byte for byte.
+
+    warcio percent-encodes non-ASCII header values, which would alter what the
+    server sent; values here are latin-1 decoded bytes, so latin-1 encoding
+    restores the exact bytes.
+    """
+
+    def compute_headers_buffer(self, header_filter=None) -> None:
+        self.headers_buff = self.to_str(header_filter).encode("latin-1") + b"\r\n"
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode("latin-1") if isinstance(value, bytes) else value
+
+
+def header_pairs(headers) -> list[tuple[str, str]]:
+    """Every (name, value) of Scrapy ``Headers``, repeated values kept in order."""
+    return [
+        (_text(name), _text(value)) for name in headers for value in headers.getlist(name)
+    ]
+
+
+def host_header(url: str) -> str:
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    if parts.port and parts.port != DEFAULT_PORTS.get(parts.scheme):
+        host = f"{host}:{parts.port}"
+    return host
+
+
+def request_target(url: str) -> str:
+    parts = urlsplit(url)
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
+def request_http_headers(request: Request, keep_credentials: bool) -> RawStatusAndHeaders:
+    """The request as Twisted sent it: real request line, ``Host`` first."""
+    pairs = [("Host", host_header(request.url))]
+    pairs += [
+        (name, value)
+        for name, value in header_pairs(request.headers)
+        if name.lower() not in {"host", "content-length"}
+        and (keep_credentials or name.lower() not in CREDENTIAL_HEADERS)
+    ]
+    if request.body or request.method in {"POST", "PUT", "PATCH"}:
+        pairs.append(("Content-Length", str(len(request.body))))
+    request_line = f"{request.method} {request_target(request.url)} HTTP/1.1"
+    return RawStatusAndHeaders(request_line, pairs, is_http_request=True)
+
+
+def response_http_headers(response: Response) -> RawStatusAndHeaders:
+    pairs = header_pairs(response.headers)
+    original_lengths = [v for n, v in pairs if n.lower() == "content-length"]
+    pairs = [(n, v) for n, v in pairs if n.lower() not in HOP_BY_HOP_HEADERS]
+    body_length = str(len(response.body))
+    pairs += [
+        ("X-Archive-Orig-Content-Length", value)
+        for value in original_lengths
+        if value.strip() != body_length
+    ]
+    pairs.append(("Content-Length", body_length))
+    try:
+        reason = http.HTTPStatus(response.status).phrase
+    except ValueError:
+        reason = ""
+    statusline = f"{response.status} {reason}".rstrip()
+    protocol = "HTTP/1.0" if response.protocol == "HTTP/1.0" else "HTTP/1.1"
+    return RawStatusAndHeaders(statusline, pairs, protocol=protocol)
+
+
+def warc_protocols(response: Response) -> list[str]:
+    """``WARC-Protocol`` values (WARC 1.1 extension): what was really spoken."""
+    protocol = (response.protocol or "").lower()
+    return [protocol] if protocol else []
+
+
+def truncation_reason(response: Response) -> str | None:
+    """``WARC-Truncated`` value for the flags Scrapy sets on incomplete bodies."""
+    flags = set(response.flags)
+    if flags & {"partial", "dataloss"}:
+        return "disconnect"
+    if "download_stopped" in flags:
+        return "length"
+    return None
+
+
+def response_record(
+    response: Response, record_id: str, concurrent_to: str, date: str
+) -> ArcWarcRecord:
+    headers: dict[str, str] = {
+        "WARC-Record-ID": record_id,
+        "WARC-Date": date,
+        "WARC-Concurrent-To": concurrent_to,
+    }
+    if response.ip_address is not None:
+        headers["WARC-IP-Address"] = str(response.ip_address)
+    truncated = truncation_reason(response)
+    if truncated:
+        headers["WARC-Truncated"] = truncated
+    record = builder.create_warc_record(
+        response.url,
+        "response",
+        payload=BytesIO(response.body),
+        length=len(response.body),
+        http_headers=response_http_headers(response),
+        warc_headers_dict=headers,
+    )
+    for protocol in warc_protocols(response):
+        record.rec_headers.add_header("WARC-Protocol", protocol)
+    return record
+
+
+def request_record(
+    request: Request,
+    url: str,
+    record_id: str,
+    concurrent_to: str,
+    date: str,
+    keep_credentials: bool,
+) -> ArcWarcRecord:
+    return builder.create_warc_record(
+        url,
+        "request",
+        payload=BytesIO(request.body),
+        length=len(request.body),
+        http_headers=request_http_headers(request, keep_credentials),
+        warc_headers_dict={
+            "WARC-Record-ID": record_id,
+            "WARC-Date": date,
+            "WARC-Concurrent-To": concurrent_to,
+        },
+    )
+
+
+def metadata_record(
+    url: str,
+    date: str,
+    payload: bytes,
+    content_type: str,
+    refers_to: str | None = None,
+) -> ArcWarcRecord:
+    """A ``metadata`` record, about another record when ``refers_to`` is given."""
+    headers = {"WARC-Date": date}
+    if refers_to:
+        headers["WARC-Refers-To"] = refers_to
+        headers["WARC-Concurrent-To"] = refers_to
+    return builder.create_warc_record(
+        url,
+        "metadata",
+        payload=BytesIO(payload),
+        length=len(payload),
+        warc_content_type=content_type,
+        warc_headers_dict=headers,
+    )
+
+
+def warc_fields(fields: Iterable[tuple[str, str]]) -> bytes:
+    """``application/warc-fields`` body: one ``name: value`` line per field."""
+    return "".join(f"{name}: {value}\r\n" for name, value in fields).encode("utf-8")
+
+
+def new_record_id() -> str:
+    return StatusAndHeadersParser.make_warc_id()
+
+
+def warc_date() -> str:
+    return builder.curr_warc_date()

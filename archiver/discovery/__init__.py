@@ -1,0 +1,1 @@
+"""Finding articles: link extraction and telling articles from other pages."""

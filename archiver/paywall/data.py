@@ -1,0 +1,31 @@
+"""Loading of the rule files in ``archiver/paywall/data/``.
+
+Every rule, phrase and weight the detector uses lives in these YAML files, so a
+language, a vendor or a re-weighting is a data change; each file is read once
+per process.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+DATA_DIR = Path(__file__).with_name("data")
+
+
+@cache
+def load(name: str) -> Any:
+    """The parsed content of ``data/<name>.yaml``."""
+    path = DATA_DIR / f"{name}.yaml"
+    with path.open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+@cache
+def prompt_files() -> tuple[dict[str, Any], ...]:
+    """Every ``data/prompts-<language>.yaml``, sorted by language code."""
+    files = sorted(DATA_DIR.glob("prompts-*.yaml"))
+    return tuple(load(path.stem) for path in files)

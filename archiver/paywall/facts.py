@@ -1,0 +1,263 @@
+"""What the rules read from a page, derived once from its parsed tree.
+
+:class:`PageFacts` walks ``page.tree`` a single time to build the joined page
+text (with a map back to the elements), the JSON-LD objects, the ``<meta>``
+values and the script sources; every signal module reads these instead of
+walking or parsing the document again.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from bisect import bisect_right
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache, cached_property
+from typing import Any, Literal
+
+from extruct.jsonld import JsonLdExtractor
+from lxml import etree
+
+from archiver.extraction import ArticleText
+from archiver.page import CapturedPage
+from archiver.paywall.data import load
+
+Region = Literal["gate", "chrome", "hidden"]
+
+_SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "head", "title"})
+_CJK = "\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff"
+_WORD = re.compile(rf"[{_CJK}]|[^\s{_CJK}]+")
+_ARC_CODE = re.compile(r'"content_restrictions"\s*:\s*\{[^{}]*?"content_code"\s*:\s*"([\w-]+)"')
+
+
+def count_words(text: str) -> int:
+    """Words in ``text``; each CJK character counts as one, as publishers count them."""
+    return len(_WORD.findall(text))
+
+
+def _token_regex(tokens: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(token) for token in tokens), re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """``data/layout.yaml`` compiled once per process."""
+
+    chrome_tags: frozenset[str]
+    chrome: re.Pattern[str]
+    gate: re.Pattern[str]
+    hidden: re.Pattern[str]
+    hidden_style: re.Pattern[str]
+    block_tags: frozenset[str]
+    after_body_window: int
+
+
+def _compile_layout() -> _Layout:
+    data = load("layout")
+    return _Layout(
+        chrome_tags=frozenset(data["chrome_tags"]),
+        chrome=_token_regex(data["chrome_tokens"]),
+        gate=_token_regex(data["gate_tokens"]),
+        hidden=_token_regex(data["hidden_tokens"]),
+        hidden_style=re.compile("|".join(data["hidden_styles"]), re.IGNORECASE),
+        block_tags=frozenset(data["block_tags"]),
+        after_body_window=int(data["after_body_window"]),
+    )
+
+
+@cache
+def layout() -> _Layout:
+    """``data/layout.yaml`` compiled, once per process."""
+    return _compile_layout()
+
+
+class PageFacts:
+    """The parsed page seen through the questions the paywall rules ask."""
+
+    def __init__(self, page: CapturedPage, article: ArticleText) -> None:
+        self.page = page
+        self.article = article
+        self.tree = page.tree
+        self._regions: dict[etree._Element, Region | None] = {}
+        self._build_text()
+
+    # -- page text ---------------------------------------------------------
+
+    def _build_text(self) -> None:
+        """Join the visible text of ``<body>`` into one string, remembering which
+        element each run of text belongs to, so one regex pass finds every phrase
+        and each hit can still be placed on the page."""
+        body = self.tree.find("body")
+        parts: list[str] = []
+        starts: list[int] = []
+        owners: list[etree._Element] = []
+        length = 0
+        blocks = layout().block_tags
+
+        def add(raw: str, owner: etree._Element, block: bool) -> None:
+            nonlocal length
+            words = raw.split()
+            if not words:
+                return
+            text = " ".join(words)
+            if block or raw[0].isspace():
+                text = " " + text
+            if raw[-1].isspace():
+                text += " "
+            parts.append(text)
+            starts.append(length)
+            owners.append(owner)
+            length += len(text)
+
+        if body is not None:
+            for element in body.iter():
+                tag = element.tag
+                if not isinstance(tag, str):
+                    tag = ""
+                if element.text and tag and tag not in _SKIPPED_TAGS:
+                    add(element.text, element, tag in blocks)
+                if element.tail and element is not body:
+                    parent = element.getparent()
+                    if parent is not None:
+                        add(element.tail, parent, tag in blocks)
+        self.text = "".join(parts)
+        self._starts = starts
+        self._owners = owners
+
+    def element_at(self, offset: int) -> etree._Element:
+        """The element whose own text holds the character at ``offset``."""
+        return self._owners[max(bisect_right(self._starts, offset) - 1, 0)]
+
+    @cached_property
+    def body_span(self) -> tuple[int, int] | None:
+        """Where the extracted article lies in :attr:`text`, found from its first
+        and last lines; ``None`` when the extractor's text cannot be placed."""
+        lines = [" ".join(line.split()) for line in self.article.text.splitlines()]
+        lines = [line for line in lines if len(line) >= 12]
+        if not lines:
+            return None
+        start = self._find_line(lines[:3], 0)
+        if start is None:
+            return None
+        for line in reversed(lines[-4:]):
+            found = self.text.find(line[:40], start)
+            if found >= 0:
+                return start, found + len(line)
+        return None
+
+    def _find_line(self, lines: list[str], begin: int) -> int | None:
+        for line in lines:
+            found = self.text.find(line[:40], begin)
+            if found >= 0:
+                return found
+        return None
+
+    def placement(self, offset: int) -> Literal["body", "after_body", "elsewhere"]:
+        """Where a hit at ``offset`` stands relative to the article body."""
+        span = self.body_span
+        if span is None:
+            return "elsewhere"
+        start, end = span
+        if start <= offset < end:
+            return "body"
+        if end <= offset < end + layout().after_body_window:
+            return "after_body"
+        return "elsewhere"
+
+    # -- regions -----------------------------------------------------------
+
+    def region(self, element: etree._Element) -> Region | None:
+        """``gate``, ``chrome`` or ``hidden`` from the nearest ancestor that says so."""
+        chain: list[etree._Element] = []
+        found: Region | None = None
+        node: etree._Element | None = element
+        while node is not None:
+            if node in self._regions:
+                found = self._regions[node]
+                break
+            chain.append(node)
+            found = self._own_region(node)
+            if found is not None:
+                break
+            node = node.getparent()
+        for visited in chain:
+            self._regions[visited] = found
+        return found
+
+    def _own_region(self, element: etree._Element) -> Region | None:
+        rules = layout()
+        tag = element.tag if isinstance(element.tag, str) else ""
+        style = element.get("style") or ""
+        if element.get("hidden") is not None or (style and rules.hidden_style.search(style)):
+            return "hidden"
+        names = f"{element.get('class') or ''} {element.get('id') or ''}"
+        if names.strip():
+            if rules.gate.search(names):
+                return "gate"
+            if rules.chrome.search(names):
+                return "chrome"
+        if tag in rules.chrome_tags:
+            return "chrome"
+        return None
+
+    # -- metadata ----------------------------------------------------------
+
+    @cached_property
+    def json_ld(self) -> list[dict[str, Any]]:
+        """Every JSON-LD object on the page, ``@graph`` members included."""
+        try:
+            items = JsonLdExtractor().extract_items(self.tree)
+        except (ValueError, TypeError, json.JSONDecodeError):
+            return []
+        return list(_flatten(items))
+
+    @cached_property
+    def meta(self) -> dict[str, list[str]]:
+        """``<meta>`` contents by lower-cased ``property`` or ``name``."""
+        values: dict[str, list[str]] = {}
+        for element in self.tree.iterfind(".//meta"):
+            key = element.get("property") or element.get("name")
+            content = element.get("content")
+            if key and content is not None:
+                values.setdefault(key.strip().lower(), []).append(content.strip())
+        return values
+
+    @cached_property
+    def script_sources(self) -> list[str]:
+        return [src for src in self.tree.xpath("//script/@src") if src]
+
+    @cached_property
+    def inline_scripts(self) -> str:
+        """All inline script text, joined: where vendors' globals and Arc's
+        ``content_restrictions`` appear."""
+        return "\n".join(self.tree.xpath("//script[not(@src)]/text()"))
+
+    @cached_property
+    def class_names(self) -> str:
+        """Every ``class`` and ``id`` value on the page, joined."""
+        return " ".join(self.tree.xpath("//@class | //@id"))
+
+    @cached_property
+    def arc_content_codes(self) -> list[str]:
+        return _ARC_CODE.findall(self.inline_scripts)
+
+    @cached_property
+    def microdata_free_values(self) -> list[str]:
+        """Values of ``itemprop="isAccessibleForFree"`` (``content`` or text)."""
+        found = self.tree.xpath('//*[@itemprop="isAccessibleForFree"]')
+        return [(el.get("content") or el.text_content() or "").strip() for el in found]
+
+
+def _flatten(items: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(items, list):
+        for item in items:
+            yield from _flatten(item)
+    elif isinstance(items, dict):
+        yield items
+        graph = items.get("@graph")
+        if graph is not None:
+            yield from _flatten(graph)
+        main = items.get("mainEntity")
+        if isinstance(main, dict):
+            yield from _flatten(main)

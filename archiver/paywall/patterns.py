@@ -1,0 +1,68 @@
+"""Many phrases, one regular expression.
+
+The detector looks for hundreds of phrases in every page. Trying them one by
+one (or an alternation of them) costs a pass per phrase; folding them into a
+character trie makes one linear pass over the page text, whatever the count.
+
+Phrases are written in a small template language so data files stay readable:
+``{n}`` is a number (``57``, ``57.09``, ``1,5``), ``{word}`` any one word, ``{...}``
+up to eight words, ``{price}`` an amount with its currency; a space matches any run of whitespace and an apostrophe
+either ``'`` or ``’``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+PLACEHOLDERS = {
+    "{n}": r"\d+(?:[.,]\d+)?",
+    "{word}": r"\S+",
+    "{...}": r"(?:\S+\s+){0,8}?\S*",
+    "{price}": r"(?:[$€£¥₹]\s?\d+(?:[.,]\d+)?|\d+(?:[.,]\d+)?\s?(?:€|\$|£|eur\b|euro\b|kr\b|zł|chf\b))",
+}
+_TOKEN = re.compile("|".join(re.escape(p) for p in PLACEHOLDERS) + r"|\s+|.", re.DOTALL)
+_END = ""
+
+
+def _tokens(phrase: str) -> list[str]:
+    """A phrase split into trie keys: one per character, placeholder or space run."""
+    return [" " if token.isspace() else token for token in _TOKEN.findall(phrase.lower())]
+
+
+def _token_regex(token: str) -> str:
+    if token in PLACEHOLDERS:
+        return PLACEHOLDERS[token]
+    if token == " ":
+        return r"\s+"
+    if token in "'’":
+        return "['’]"
+    return re.escape(token)
+
+
+def _trie_regex(node: dict[str, dict]) -> str:
+    ending = _END in node
+    branches = [_token_regex(key) + _trie_regex(child) for key, child in node.items() if key]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if ending:
+        return f"(?:{body})?"
+    return body
+
+
+def trie_pattern(phrases: Iterable[str]) -> str:
+    """One regex source matching any of ``phrases`` (case folded by the caller's flags)."""
+    root: dict[str, dict] = {}
+    for phrase in phrases:
+        node = root
+        for token in _tokens(phrase.strip()):
+            node = node.setdefault(token, {})
+        node[_END] = {}
+    return _trie_regex(root) or "(?!)"
+
+
+def compile_groups(groups: dict[str, Iterable[str]]) -> re.Pattern[str]:
+    """A case-insensitive regex with one named group per phrase list."""
+    source = "|".join(f"(?P<{name}>{trie_pattern(phrases)})" for name, phrases in groups.items())
+    return re.compile(source, re.IGNORECASE)

@@ -1,0 +1,1 @@
+"""Spiders of the project; generic ones are driven by arguments or site configs."""
