@@ -52,7 +52,8 @@ class WarcCaptureMiddleware:
         self.stats: StatsCollector = crawler.stats
         self.crawl_id: str = settings["ARCHIVER_CRAWL_ID"]
         self.keep_credentials = settings.getbool("ARCHIVER_WARC_KEEP_CREDENTIALS")
-        warc_dir = settings.get("ARCHIVER_WARC_DIR") or Path(settings["ARCHIVER_OUTPUT_DIR"]) / "warc"
+        output_dir = Path(settings["ARCHIVER_OUTPUT_DIR"])
+        warc_dir = settings.get("ARCHIVER_WARC_DIR") or output_dir / "warc"
         self.writer = RotatingWarcWriter(
             directory=Path(warc_dir),
             prefix=settings.get("ARCHIVER_WARC_PREFIX") or self.crawl_id,

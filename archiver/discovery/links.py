@@ -6,7 +6,7 @@ attributes off the cached lxml tree keeps to one parse per page.
 
 from __future__ import annotations
 
-from urllib.parse import urljoin, urldefrag
+from urllib.parse import urldefrag, urljoin
 
 from scrapy.linkextractors import IGNORED_EXTENSIONS
 from scrapy.utils.url import url_has_any_extension

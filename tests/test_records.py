@@ -1,0 +1,55 @@
+"""Records built from Scrapy objects: truncation flags, protocols, credentials."""
+
+from __future__ import annotations
+
+from ipaddress import ip_address
+
+from scrapy.http import Request, Response
+
+from archiver.capture import records
+
+
+def build(response: Response):
+    return records.response_record(response, "<urn:uuid:r>", "<urn:uuid:q>", "2026-11-25T00:00:00Z")
+
+
+def truncated(flags: list[str]) -> str | None:
+    response = Response("http://h/a", body=b"<html>half", flags=flags)
+    return build(response).rec_headers.get_header("WARC-Truncated")
+
+
+def test_partial_and_stopped_bodies_are_marked_truncated():
+    assert truncated(["partial"]) == "disconnect"
+    assert truncated(["dataloss"]) == "disconnect"
+    assert truncated(["download_stopped"]) == "length"
+    assert truncated([]) is None
+
+
+def test_h2_is_written_as_http11_with_warc_protocol_and_original_length_kept():
+    response = Response("https://h/a", body=b"12345", protocol="h2",
+                        ip_address=ip_address("127.0.0.1"),
+                        headers={"Content-Length": "99", "Transfer-Encoding": "chunked"})
+    record = build(response)
+    assert record.http_headers.protocol == "HTTP/1.1"
+    assert record.rec_headers.get_header("WARC-Protocol") == "h2"
+    assert record.rec_headers.get_header("WARC-IP-Address") == "127.0.0.1"
+    assert record.http_headers.get_header("Content-Length") == "5"
+    assert record.http_headers.get_header("X-Archive-Orig-Content-Length") == "99"
+    assert record.http_headers.get_header("Transfer-Encoding") is None
+
+
+def test_unknown_status_codes_have_no_invented_reason():
+    assert build(Response("http://h/", status=599)).http_headers.statusline == "599"
+
+
+def test_credentials_only_with_opt_in():
+    request = Request("http://h:8080/p?q=1", method="POST", body=b"a=1",
+                      headers={"Cookie": "s=1", "Authorization": "Basic eA==",
+                               "Proxy-Authorization": "Basic eQ==", "X-Ok": "1"})
+    hidden = records.request_http_headers(request, keep_credentials=False)
+    assert hidden.to_str().splitlines()[0] == "POST /p?q=1 HTTP/1.1"
+    assert [n for n, _ in hidden.headers] == ["Host", "X-Ok", "Content-Length"]
+    assert hidden.get_header("Host") == "h:8080"
+    kept = records.request_http_headers(request, keep_credentials=True)
+    assert kept.get_header("Cookie") == "s=1"
+    assert kept.get_header("Authorization") == "Basic eA=="

@@ -1,0 +1,64 @@
+"""Rotating WARC files: ``.open`` while written, renamed on close, warcinfo first."""
+
+from __future__ import annotations
+
+import random
+from io import BytesIO
+from pathlib import Path
+
+from archiver.capture.records import builder
+from archiver.capture.warcfile import RotatingWarcWriter, warc_filename
+from tests.crawling import Record, read_records
+
+
+def body_of(n: int, size: int = 4000) -> bytes:
+    return random.Random(n).randbytes(size)
+
+
+def resource(n: int, size: int = 4000):
+    body = body_of(n, size)
+    return builder.create_warc_record(f"http://127.0.0.1/{n}", "resource",
+                                      payload=BytesIO(body), length=size,
+                                      warc_content_type="application/octet-stream")
+
+
+def info(name: str) -> dict[str, str]:
+    return {"software": "test", "description": f"file {name}"}
+
+
+def test_files_are_open_while_written_and_renamed_on_close(tmp_path: Path):
+    writer = RotatingWarcWriter(tmp_path, "t", max_size=10**9, warcinfo=info, hostname="h")
+    location = writer.write(resource(1))
+    assert [p.name for p in tmp_path.iterdir()] == [location.filename + ".open"]
+    record = Record.at(tmp_path / (location.filename + ".open"), location.offset)
+    assert record.header("WARC-Record-ID") == location.record_id
+    writer.close()
+    assert [p.name for p in tmp_path.iterdir()] == [location.filename]
+
+
+def test_rotation_by_size_starts_each_file_with_its_own_warcinfo(tmp_path: Path):
+    writer = RotatingWarcWriter(tmp_path, "t", max_size=2000, warcinfo=info, hostname="h")
+    locations = [writer.write(resource(n)) for n in range(5)]
+    writer.close()
+    files = sorted(tmp_path.glob("*.warc.gz"))
+    assert len(files) >= 3
+    assert [f.name.split("-")[2] for f in files] == [f"{n:05d}" for n in range(1, len(files) + 1)]
+    for path in files:
+        records = read_records(path)
+        assert records[0].rec_type == "warcinfo"
+        assert f"description: file {path.name}".encode() in records[0].block
+        assert records[0].header("WARC-Filename") == path.name
+        for record in records[1:]:
+            assert record.header("WARC-Warcinfo-ID") == records[0].header("WARC-Record-ID")
+    for n, location in enumerate(locations):
+        record = Record.at(tmp_path / location.filename, location.offset)
+        assert record.block == body_of(n)
+
+
+def test_iipc_file_name():
+    from datetime import UTC, datetime
+
+    when = datetime(2026, 11, 25, 13, 5, 9, 123456, tzinfo=UTC)
+    assert warc_filename("news", when, 7, "crawler1") == (
+        "news-20261125130509123-00007-crawler1.warc.gz"
+    )
