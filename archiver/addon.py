@@ -32,6 +32,7 @@ DEFAULTS: dict[str, object] = {
 
 PIPELINES = {
     "archiver.pipelines.CaptureLinkPipeline": 100,
+    "archiver.pipelines.PaywallRecordPipeline": 200,
 }
 
 

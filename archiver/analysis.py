@@ -21,6 +21,7 @@ from archiver.discovery.links import page_links
 from archiver.extraction import ArticleText, extract_article
 from archiver.items import ArticleItem
 from archiver.page import CapturedPage
+from archiver.paywall import PaywallHints, PaywallVerdict, detect_paywall
 
 
 @dataclass
@@ -28,6 +29,7 @@ class PageAnalysis:
     links: list[str]
     article: ArticleText | None
     canonical_url: str | None
+    paywall: PaywallVerdict | None = None
 
 
 def captured_page(response: Response) -> CapturedPage:
@@ -47,14 +49,20 @@ def canonical_url(page: CapturedPage) -> str | None:
     return None
 
 
-def analyse_page(page: CapturedPage) -> PageAnalysis:
-    article = extract_article(page) if page.status == 200 and is_article(page) else None
-    return PageAnalysis(links=page_links(page), article=article, canonical_url=canonical_url(page))
+def analyse_page(page: CapturedPage, hints: PaywallHints | None = None) -> PageAnalysis:
+    analysis = PageAnalysis(links=page_links(page), article=None,
+                            canonical_url=canonical_url(page))
+    if page.status == 200 and is_article(page):
+        analysis.article = extract_article(page)
+        analysis.paywall = detect_paywall(page, analysis.article, hints)
+    return analysis
 
 
-async def analyse_response(response: Response) -> PageAnalysis:
+async def analyse_response(
+    response: Response, hints: PaywallHints | None = None
+) -> PageAnalysis:
     page = captured_page(response)
-    return await maybe_deferred_to_future(deferToThread(analyse_page, page))
+    return await maybe_deferred_to_future(deferToThread(analyse_page, page, hints))
 
 
 def article_item(response: Response, analysis: PageAnalysis) -> ArticleItem | None:
@@ -73,6 +81,7 @@ def article_item(response: Response, analysis: PageAnalysis) -> ArticleItem | No
         language=article.language,
         text=article.text,
         word_count=article.word_count,
+        paywall=analysis.paywall.to_dict() if analysis.paywall else None,
     )
     if capture is not None:
         item.warc_filename = capture.location.filename

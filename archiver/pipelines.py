@@ -1,10 +1,15 @@
-"""Item pipelines that keep the promise "an item always points at its record"."""
+"""Item pipelines: every item points at its record, and the archive explains itself."""
 
 from __future__ import annotations
+
+import json
 
 from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
+
+from archiver import __version__
+from archiver.capture.middleware import WarcCaptureMiddleware
 
 CAPTURE_FIELDS = ("warc_filename", "warc_offset", "warc_record_id")
 
@@ -33,4 +38,52 @@ class CaptureLinkPipeline:
                 "items are only emitted for responses archived in this crawl"
             )
         self.stats.inc_value("archiver/items/linked")
+        return item
+
+
+VERDICT_CONTENT_TYPE = "application/json"
+
+
+class PaywallRecordPipeline:
+    """Writes each item's paywall verdict into the WARC and counts verdicts.
+
+    The verdict goes into a ``metadata`` record that refers to the article's
+    response record, so an archive alone tells a researcher what was captured
+    and why it was judged complete or walled, without our item files.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.capture: WarcCaptureMiddleware | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> PaywallRecordPipeline:
+        return cls(crawler)
+
+    def open_spider(self) -> None:
+        self.capture = self.crawler.get_downloader_middleware(WarcCaptureMiddleware)
+
+    def process_item(self, item):
+        adapter = ItemAdapter(item)
+        verdict = adapter.get("paywall")
+        if not verdict:
+            return item
+        kind = verdict.get("kind") if verdict.get("detected") else "none"
+        self.stats.inc_value(f"archiver/paywall/{kind}")
+        if verdict.get("truncated"):
+            self.stats.inc_value("archiver/paywall/truncated")
+        if self.capture is not None:
+            document = {
+                "type": "paywall-verdict",
+                "software": f"news-archiver/{__version__}",
+                "url": adapter["url"],
+                "verdict": verdict,
+            }
+            self.capture.write_metadata(
+                adapter["url"],
+                adapter["warc_record_id"],
+                json.dumps(document, ensure_ascii=False, sort_keys=True).encode("utf-8"),
+                VERDICT_CONTENT_TYPE,
+            )
         return item

@@ -127,14 +127,13 @@ class WarcCaptureMiddleware:
         self.stats.inc_value("archiver/warc/fetch_errors")
 
     def write_metadata(
-        self, capture: Capture, payload: bytes, content_type: str
+        self, url: str, refers_to: str, payload: bytes, content_type: str
     ) -> RecordLocation:
-        """Write a ``metadata`` record about a capture (e.g. its paywall verdict)."""
+        """Write a ``metadata`` record about a record (e.g. its paywall verdict)."""
         self.stats.inc_value("archiver/warc/metadata")
         return self.writer.write(
             records.metadata_record(
-                capture.url, records.warc_date(), payload, content_type,
-                refers_to=capture.location.record_id,
+                url, records.warc_date(), payload, content_type, refers_to=refers_to
             )
         )
 

@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
     problems = [problem for path in result.warc_files for problem in check_warc(path)]
     for problem in problems:
         print(f"  WARC problem: {problem}")
-    print(f"  WARC check:         {'FAILED' if problems else 'ok'} "
+    print(f"  {'WARC check:':<20}{'FAILED' if problems else 'ok'} "
           f"({len(result.warc_files)} file(s))")
     if result.items_path.exists():
         for line in result.items_path.read_text(encoding="utf-8").splitlines():
