@@ -27,6 +27,8 @@ Region = Literal["gate", "chrome", "hidden"]
 
 _SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "head", "title"})
 _CJK = "\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff"
+_MIN_LINE_CHARS = 12
+_SNIPPET_CHARS = 40
 _WORD = re.compile(rf"[{_CJK}]|[^\s{_CJK}]+")
 _ARC_CODE = re.compile(r'"content_restrictions"\s*:\s*\{[^{}]*?"content_code"\s*:\s*"([\w-]+)"')
 
@@ -37,7 +39,10 @@ def count_words(text: str) -> int:
 
 
 def _token_regex(tokens: list[str]) -> re.Pattern[str]:
-    return re.compile("|".join(re.escape(token) for token in tokens), re.IGNORECASE)
+    """Tokens found at the start of a class-name word: ``nav`` in ``site-nav``
+    and ``navbar``, not in ``canvas``."""
+    alternatives = "|".join(re.escape(token) for token in tokens)
+    return re.compile(f"(?<![a-z0-9])(?:{alternatives})", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -45,24 +50,28 @@ class _Layout:
     """``data/layout.yaml`` compiled once per process."""
 
     chrome_tags: frozenset[str]
+    content_tags: frozenset[str]
     chrome: re.Pattern[str]
     gate: re.Pattern[str]
     hidden: re.Pattern[str]
     hidden_style: re.Pattern[str]
     block_tags: frozenset[str]
     after_body_window: int
+    body_tail_chars: int
 
 
 def _compile_layout() -> _Layout:
     data = load("layout")
     return _Layout(
         chrome_tags=frozenset(data["chrome_tags"]),
+        content_tags=frozenset(data["content_tags"]),
         chrome=_token_regex(data["chrome_tokens"]),
         gate=_token_regex(data["gate_tokens"]),
         hidden=_token_regex(data["hidden_tokens"]),
         hidden_style=re.compile("|".join(data["hidden_styles"]), re.IGNORECASE),
         block_tags=frozenset(data["block_tags"]),
         after_body_window=int(data["after_body_window"]),
+        body_tail_chars=int(data["body_tail_chars"]),
     )
 
 
@@ -79,7 +88,7 @@ class PageFacts:
         self.page = page
         self.article = article
         self.tree = page.tree
-        self._regions: dict[etree._Element, Region | None] = {}
+        self._regions: dict[etree._Element, tuple[Region | None, etree._Element | None]] = {}
         self._build_text()
 
     # -- page text ---------------------------------------------------------
@@ -129,29 +138,47 @@ class PageFacts:
         """The element whose own text holds the character at ``offset``."""
         return self._owners[max(bisect_right(self._starts, offset) - 1, 0)]
 
+    def elements_between(self, start: int, end: int) -> list[etree._Element]:
+        """The elements owning the text from ``start`` to ``end``, in page order."""
+        first = max(bisect_right(self._starts, start) - 1, 0)
+        last = bisect_right(self._starts, end)
+        return self._owners[first:last]
+
     @cached_property
     def body_span(self) -> tuple[int, int] | None:
         """Where the extracted article lies in :attr:`text`, found from its first
         and last lines; ``None`` when the extractor's text cannot be placed."""
+        located = self._located
+        return (located[0], located[2]) if located else None
+
+    @cached_property
+    def last_line_offset(self) -> int | None:
+        """Where the article's last placeable line starts in :attr:`text`."""
+        located = self._located
+        return located[1] if located else None
+
+    @cached_property
+    def _located(self) -> tuple[int, int, int] | None:
+        """(first line, last line, end) offsets of the article in :attr:`text`."""
         lines = [" ".join(line.split()) for line in self.article.text.splitlines()]
-        lines = [line for line in lines if len(line) >= 12]
+        lines = [line for line in lines if len(line) >= _MIN_LINE_CHARS]
         if not lines:
             return None
-        start = self._find_line(lines[:3], 0)
+        start = next((found for line in lines[:3]
+                      if (found := self.text.find(line[:_SNIPPET_CHARS])) >= 0), None)
         if start is None:
             return None
         for line in reversed(lines[-4:]):
-            found = self.text.find(line[:40], start)
+            found = self.text.find(line[:_SNIPPET_CHARS], start)
             if found >= 0:
-                return start, found + len(line)
+                return start, found, found + len(line)
         return None
 
-    def _find_line(self, lines: list[str], begin: int) -> int | None:
-        for line in lines:
-            found = self.text.find(line[:40], begin)
-            if found >= 0:
-                return found
-        return None
+    def holds_line(self, text: str) -> bool:
+        """Whether the last line of ``text`` (say, ``articleBody``) is in the page."""
+        lines = [" ".join(line.split()) for line in text.splitlines()]
+        lines = [line for line in lines if len(line) >= _MIN_LINE_CHARS]
+        return bool(lines) and lines[-1][-_SNIPPET_CHARS:] in self.text
 
     def placement(self, offset: int) -> Literal["body", "after_body", "elsewhere"]:
         """Where a hit at ``offset`` stands relative to the article body."""
@@ -159,26 +186,31 @@ class PageFacts:
         if span is None:
             return "elsewhere"
         start, end = span
-        if start <= offset < end:
+        rules = layout()
+        if start <= offset < end - rules.body_tail_chars:
             return "body"
-        if end <= offset < end + layout().after_body_window:
+        if start <= offset < end + rules.after_body_window:
             return "after_body"
         return "elsewhere"
 
     # -- regions -----------------------------------------------------------
 
-    def region(self, element: etree._Element) -> Region | None:
-        """``gate``, ``chrome`` or ``hidden`` from the nearest ancestor that says so."""
+    def region(self, element: etree._Element) -> tuple[Region | None, etree._Element | None]:
+        """``gate``, ``chrome`` or ``hidden`` from the nearest ancestor that says
+        so, with that ancestor; ``(None, None)`` for plain content."""
         chain: list[etree._Element] = []
-        found: Region | None = None
+        found: tuple[Region | None, etree._Element | None] = (None, None)
         node: etree._Element | None = element
         while node is not None:
             if node in self._regions:
                 found = self._regions[node]
                 break
             chain.append(node)
-            found = self._own_region(node)
-            if found is not None:
+            own = self._own_region(node)
+            if own is not None:
+                found = (own, node)
+                break
+            if node.tag in layout().content_tags:
                 break
             node = node.getparent()
         for visited in chain:
@@ -200,6 +232,26 @@ class PageFacts:
         if tag in rules.chrome_tags:
             return "chrome"
         return None
+
+    def is_hidden(self, element: etree._Element) -> bool:
+        """Whether ``element`` or an ancestor is hidden, blurred or faded out:
+        text a reader of the page does not get to read."""
+        rules = layout()
+        node: etree._Element | None = element
+        while node is not None:
+            if self._own_region(node) == "hidden":
+                return True
+            names = node.get("class") or ""
+            if names and rules.hidden.search(names):
+                return True
+            node = node.getparent()
+        return False
+
+    @staticmethod
+    def describe(element: etree._Element) -> str:
+        """A short selector-like name for evidence: ``<div.paywall.box>``."""
+        names = (element.get("class") or element.get("id") or "").split()
+        return f"<{element.tag}{'.' + '.'.join(names[:2]) if names else ''}>"
 
     # -- metadata ----------------------------------------------------------
 

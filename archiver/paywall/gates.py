@@ -1,0 +1,109 @@
+"""Gate elements: where the page itself shows (or hides) the wall.
+
+Three kinds of evidence, all read from the capture:
+
+* the parts the publisher declares gated (``hasPart.cssSelector``): present but
+  hidden means the text was sent and hidden client-side (a soft wall); absent
+  while the text is short means the server sent only the teaser (a hard wall);
+* the site config's own gate selectors;
+* a non-empty paywall container (``layout.yaml`` gate tokens) right after the
+  body, and an article body that sits in a hidden, blurred or faded element.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from cssselect import HTMLTranslator, SelectorError
+from lxml import etree
+
+from archiver.paywall.data import load
+from archiver.paywall.facts import PageFacts, count_words, layout
+from archiver.paywall.verdict import Signal
+
+_MIN_GATE_WORDS = 3
+
+
+@cache
+def _xpath(selector: str) -> etree.XPath | None:
+    """A CSS selector compiled once; ``None`` for selectors cssselect rejects."""
+    try:
+        return etree.XPath(HTMLTranslator().css_to_xpath(selector))
+    except (SelectorError, etree.XPathSyntaxError):
+        return None
+
+
+def _select(facts: PageFacts, selector: str) -> list[etree._Element]:
+    compiled = _xpath(selector.strip())
+    return list(compiled(facts.tree)) if compiled is not None else []
+
+
+def _declared_parts(facts: PageFacts, selectors: list[str], short: bool) -> list[Signal]:
+    weights = load("weights")["signals"]
+    for selector in selectors:
+        elements = _select(facts, selector)
+        hidden = next((el for el in elements if facts.is_hidden(el)), None)
+        if hidden is not None:
+            return [Signal("gate.declared_part_hidden", weights["gate.declared_part_hidden"],
+                           f"hasPart {selector!r} is in the page but hidden")]
+        if not elements and short:
+            return [Signal("gate.declared_part_missing",
+                           weights["gate.declared_part_missing"],
+                           f"hasPart {selector!r} is not in the page and the text is short")]
+    return []
+
+
+def _site_selectors(facts: PageFacts, selectors: list[str]) -> list[Signal]:
+    weight = load("weights")["signals"]["gate.site_selector"]
+    for selector in selectors:
+        for element in _select(facts, selector):
+            if count_words(element.text_content()) >= _MIN_GATE_WORDS:
+                return [Signal("gate.site_selector", weight, f"site gate selector {selector!r}")]
+    return []
+
+
+def _containers_after_body(facts: PageFacts) -> list[Signal]:
+    """A visible, non-empty paywall container holding text at the body's end or
+    just after it (found from the text there, not by scanning the tree)."""
+    span = facts.body_span
+    if span is None:
+        return []
+    rules = layout()
+    end = span[1]
+    seen: set[etree._Element] = set()
+    for owner in facts.elements_between(end - rules.body_tail_chars,
+                                        end + rules.after_body_window):
+        region, container = facts.region(owner)
+        if region != "gate" or container is None or container in seen:
+            continue
+        seen.add(container)
+        if facts.is_hidden(container):
+            continue
+        if count_words(container.text_content()) < _MIN_GATE_WORDS:
+            continue
+        weight = load("weights")["signals"]["gate.element_after_body"]
+        return [Signal("gate.element_after_body", weight,
+                       f"{facts.describe(container)} at the end of the body")]
+    return []
+
+
+def _hidden_body(facts: PageFacts) -> list[Signal]:
+    offset = facts.last_line_offset
+    if offset is None:
+        return []
+    element = facts.element_at(offset)
+    if not facts.is_hidden(element):
+        return []
+    return [Signal("gate.hidden_body", load("weights")["signals"]["gate.hidden_body"],
+                   f"the article's last line is in a hidden element {facts.describe(element)}")]
+
+
+def find_gates(facts: PageFacts, declared_selectors: list[str], site_selectors: list[str],
+               short: bool) -> list[Signal]:
+    """``gate.*`` signals; ``short`` says the extracted text looks like a teaser."""
+    return (
+        _declared_parts(facts, declared_selectors, short)
+        + _site_selectors(facts, site_selectors)
+        + _containers_after_body(facts)
+        + _hidden_body(facts)
+    )

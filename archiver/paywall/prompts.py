@@ -1,0 +1,89 @@
+"""Paywall and login-wall prompts, found in one pass and weighed by position.
+
+Phrases come from ``data/prompts-<language>.yaml`` (adding a language is adding
+a file) plus the site's own ``PaywallHints.prompt_phrases``. Where a phrase
+stands decides what it means: right after the article body, or inside a paywall
+container, it is a gate; the same words in a menu, a related-story card, a
+newsletter box, a comment form or the footer are page chrome, and weigh zero.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from archiver.paywall.data import load, prompt_files
+from archiver.paywall.facts import PageFacts
+from archiver.paywall.patterns import compile_groups, trie_pattern
+from archiver.paywall.verdict import Signal
+
+CATEGORIES = ("remaining", "continue", "registration", "price", "offer")
+_EVIDENCE_CHARS = 160
+
+
+@cache
+def _phrases(site_phrases: tuple[str, ...]) -> dict[str, list[str]]:
+    """All languages' phrases by category, the site's own under ``site``."""
+    groups: dict[str, list[str]] = {category: [] for category in CATEGORIES}
+    for language in prompt_files():
+        for category in CATEGORIES:
+            groups[category].extend(language.get(category) or [])
+    groups["site"] = list(site_phrases)
+    return groups
+
+
+@cache
+def _finder(site_phrases: tuple[str, ...]) -> re.Pattern[str]:
+    """Every phrase in one trie, run over lower-cased text: a plain trie with no
+    groups and no IGNORECASE is several times faster than either."""
+    phrases = _phrases(site_phrases)
+    return re.compile(trie_pattern(p for group in phrases.values() for p in group))
+
+
+@cache
+def _classifier(site_phrases: tuple[str, ...]) -> re.Pattern[str]:
+    """Tells which category a found phrase belongs to (run on the hit only)."""
+    return compile_groups(_phrases(site_phrases))
+
+
+def _lower(text: str) -> str:
+    """``text`` lower-cased without changing its length, so offsets still hold
+    (``İ`` is the one letter whose lower case is two characters)."""
+    return text.replace("İ", "i").lower()
+
+
+def _whole_words(text: str, start: int, end: int) -> bool:
+    """Latin-script phrases must not start or end inside a word ("abonnent" in
+    "Abonnenten-Service" is fine, "subscribe" in "unsubscribe" is not)."""
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    return not (
+        (text[start].isascii() and text[start].isalpha() and before.isalnum())
+        or (text[end - 1].isascii() and text[end - 1].isalpha() and after.isalnum())
+    )
+
+
+def find_prompts(facts: PageFacts, site_phrases: tuple[str, ...] = ()) -> list[Signal]:
+    """One ``prompt.<category>`` signal per category: its strongest hit, with the
+    matched words, where they stand and the element holding them. Categories
+    whose only hits are chrome are kept with weight 0 so the audit shows them."""
+    weights = load("weights")["prompts"]
+    best: dict[str, Signal] = {}
+    text = facts.text
+    classifier = _classifier(site_phrases)
+    for match in _finder(site_phrases).finditer(_lower(text)):
+        start, end = match.span()
+        if not _whole_words(text, start, end):
+            continue
+        kind = classifier.fullmatch(match.group())
+        category = (kind.lastgroup if kind else None) or "site"
+        element = facts.element_at(start)
+        where = facts.region(element)[0] or facts.placement(start)
+        weight = float(weights[category].get(where, 0.0))
+        name = f"prompt.{category}"
+        current = best.get(name)
+        if current is not None and current.weight >= weight:
+            continue
+        words = " ".join(text[start:end].split())[:_EVIDENCE_CHARS]
+        best[name] = Signal(name, weight, f'"{words}" {where} in {facts.describe(element)}')
+    return list(best.values())

@@ -1,0 +1,98 @@
+"""Is the captured text the whole article? Evidence from the text itself.
+
+Compares the extracted text with the length the publisher states
+(``wordCount``, or the words of ``articleBody``), and reads the teaser's ending:
+a last sentence cut in an ellipsis or without final punctuation is how most
+teasers end.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from archiver.paywall.data import load
+from archiver.paywall.facts import PageFacts, count_words
+from archiver.paywall.verdict import Signal
+
+_ELLIPSIS = re.compile(r"(?:\.\.\.|…|\[\.\.\.\]|\(\.\.\.\))\s*$")
+_TERMINAL = tuple(".!?\"'”’»)」』。！？…:;）】")
+
+
+def _number(value: Any) -> int | None:
+    try:
+        return int(str(value).replace(",", "").strip())
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """The article length the publisher states, where it says so, and the
+    ``articleBody`` itself when that is the source."""
+
+    words: int | None = None
+    source: str = ""
+    body: str | None = None
+
+
+def expected_words(facts: PageFacts) -> Expectation:
+    """The longest article length stated in the page's JSON-LD."""
+    minimum = load("weights")["truncation"]["min_expected"]
+    best = Expectation()
+    for item in facts.json_ld:
+        body = item.get("articleBody")
+        found = Expectation()
+        if "wordCount" in item:
+            found = Expectation(_number(item.get("wordCount")), "JSON-LD wordCount")
+        elif isinstance(body, str):
+            found = Expectation(count_words(body), "JSON-LD articleBody", body)
+        if found.words and found.words >= minimum and (best.words or 0) < found.words:
+            best = found
+    return best
+
+
+def _capture_lacks(facts: PageFacts, expected: Expectation, ratio: float) -> bool:
+    """Whether the page itself (not just the extractor's pick) is short of the
+    stated length: extractors miss paragraphs and publishers miscount, so a
+    short extraction alone is not a truncated capture."""
+    if expected.body is not None:
+        return not facts.holds_line(expected.body)
+    span = facts.body_span
+    after_start = facts.text[span[0]:] if span else facts.text
+    return count_words(after_start) < ratio * (expected.words or 0)
+
+
+def _last_line(text: str, min_words: int) -> str | None:
+    for line in reversed(text.splitlines()):
+        if count_words(line) >= min_words:
+            return line.strip()
+    return None
+
+
+def find_truncation(facts: PageFacts, visible: int, expected: Expectation) -> list[Signal]:
+    """``truncation.*`` signals for a text of ``visible`` words."""
+    rules = load("weights")
+    limits, weights = rules["truncation"], rules["signals"]
+    signals: list[Signal] = []
+    ratio = limits["ratio"]
+    if expected.words and visible < ratio * expected.words and _capture_lacks(
+        facts, expected, ratio
+    ):
+        signals.append(Signal("truncation.word_count", weights["truncation.word_count"],
+                              f"{visible} words extracted, {expected.source} says "
+                              f"{expected.words}"))
+    if 0 < visible < limits["short_text_words"]:
+        signals.append(Signal("truncation.short_text", weights["truncation.short_text"],
+                              f"{visible} words extracted"))
+    line = _last_line(facts.article.text, limits["min_line_words"])
+    if line:
+        tail = line[-80:]
+        if _ELLIPSIS.search(line):
+            signals.append(Signal("truncation.ellipsis", weights["truncation.ellipsis"],
+                                  f"teaser ends {tail!r}"))
+        elif not line.endswith(_TERMINAL):
+            signals.append(Signal("truncation.mid_sentence",
+                                  weights["truncation.mid_sentence"], f"teaser ends {tail!r}"))
+    return signals
