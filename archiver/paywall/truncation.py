@@ -8,6 +8,7 @@ teasers end.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +17,7 @@ from archiver.paywall.data import load
 from archiver.paywall.facts import PageFacts, count_words
 from archiver.paywall.verdict import Signal
 
+_TAG = re.compile(r"<[^>]*>")  # some publishers put HTML in articleBody
 _ELLIPSIS = re.compile(r"(?:\.\.\.|…|\[\.\.\.\]|\(\.\.\.\))\s*$")
 _TERMINAL = tuple(".!?\"'”’»)」』。！？…:;）】")
 
@@ -47,7 +49,8 @@ def expected_words(facts: PageFacts) -> Expectation:
         if "wordCount" in item:
             found = Expectation(_number(item.get("wordCount")), "JSON-LD wordCount")
         elif isinstance(body, str):
-            found = Expectation(count_words(body), "JSON-LD articleBody", body)
+            text = html.unescape(_TAG.sub(" ", body))
+            found = Expectation(count_words(text), "JSON-LD articleBody", text)
         if found.words and found.words >= minimum and (best.words or 0) < found.words:
             best = found
     return best

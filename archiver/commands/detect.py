@@ -1,0 +1,78 @@
+"""``archiver detect FILE.html|- [--url URL] [--json]``: one page's paywall verdict.
+
+Reads a saved page (``.html``, ``.html.gz`` or standard input), runs the same
+extraction and detection as the crawl, and prints the verdict with the
+evidence for it: readable by default, the stored JSON object with ``--json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import sys
+from pathlib import Path
+
+from archiver.page import CapturedPage
+from archiver.paywall import detect_paywall
+from archiver.paywall.verdict import PaywallVerdict
+
+EXIT_MISSING = 2
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "detect",
+        help="print the paywall verdict for a saved page",
+        description="Detect a paywall in a saved page and print the verdict with its evidence.",
+    )
+    parser.add_argument("file", help="an .html or .html.gz file, or - for standard input")
+    parser.add_argument("--url", default=None,
+                        help="the page's URL (URL rules use it; default: file:// of FILE)")
+    parser.add_argument("--json", action="store_true", help="print the verdict as JSON")
+    parser.set_defaults(func=run)
+
+
+def _read(name: str) -> bytes:
+    if name == "-":
+        data = sys.stdin.buffer.read()
+    else:
+        data = Path(name).read_bytes()
+    if data[:2] == b"\x1f\x8b":
+        data = gzip.decompress(data)
+    return data
+
+
+def _readable(verdict: PaywallVerdict) -> str:
+    state = f"paywall detected ({verdict.kind})" if verdict.detected else "no paywall detected"
+    expected = verdict.expected_words if verdict.expected_words is not None else "unknown"
+    lines = [
+        f"verdict:    {state}, confidence {verdict.confidence:.2f}",
+        f"truncated:  {'yes' if verdict.truncated else 'no'}"
+        f" ({verdict.visible_words} words visible, {expected} expected)",
+        f"declared:   {verdict.declared or 'nothing'}",
+        f"vendors:    {', '.join(verdict.vendors) or 'none'}",
+        "signals:" if verdict.signals else "signals:    none",
+    ]
+    lines += [f"  {s.weight:4.2f}  {s.name:<28} {s.evidence}" for s in verdict.signals]
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        body = _read(args.file)
+    except FileNotFoundError:
+        print(f"archiver detect: {args.file}: no such file; give the path of a saved "
+              f".html or .html.gz page, or - to read standard input", file=sys.stderr)
+        return EXIT_MISSING
+    except (OSError, EOFError, gzip.BadGzipFile) as error:
+        print(f"archiver detect: {args.file}: cannot read it ({error}); give a readable "
+              f".html or .html.gz file", file=sys.stderr)
+        return EXIT_MISSING
+    url = args.url or (Path(args.file).resolve().as_uri() if args.file != "-" else "stdin:")
+    verdict = detect_paywall(CapturedPage(url=url, body=body))
+    if args.json:
+        print(json.dumps(verdict.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(_readable(verdict))
+    return 0
