@@ -68,13 +68,24 @@ async def analyse_response(
 def article_item(response: Response, analysis: PageAnalysis) -> ArticleItem | None:
     """The item for an analysed article page, linked to its response record."""
     capture: Capture | None = response.meta.get(CAPTURE_META_KEY)
+    return analysed_item(response.url, response.status, analysis, capture)
+
+
+def analysed_item(
+    url: str, status: int, analysis: PageAnalysis, capture: Capture | None
+) -> ArticleItem | None:
+    """The item for an analysed page and the record it was read from, if it is an article.
+
+    The live crawl and ``archiver reextract`` both build items here, so an archive
+    re-analysed years later yields the items the crawl emitted.
+    """
     article = analysis.article
     if article is None:
         return None
     item = ArticleItem(
-        url=response.url,
-        final_url=analysis.canonical_url or response.url,
-        status=response.status,
+        url=url,
+        final_url=analysis.canonical_url or url,
+        status=status,
         title=article.title,
         published=article.published,
         authors=article.authors,
