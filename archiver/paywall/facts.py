@@ -104,13 +104,13 @@ class PageFacts:
         length = 0
         blocks = layout().block_tags
 
-        def add(raw: str, owner: etree._Element, block: bool) -> None:
+        def add(raw: str, owner: etree._Element, separate: bool) -> None:
             nonlocal length
             words = raw.split()
             if not words:
                 return
             text = " ".join(words)
-            if block or raw[0].isspace():
+            if separate or raw[0].isspace():
                 text = " " + text
             if raw[-1].isspace():
                 text += " "
@@ -120,16 +120,21 @@ class PageFacts:
             length += len(text)
 
         if body is not None:
-            for element in body.iter():
-                tag = element.tag
-                if not isinstance(tag, str):
-                    tag = ""
-                if element.text and tag and tag not in _SKIPPED_TAGS:
-                    add(element.text, element, tag in blocks)
-                if element.tail and element is not body:
+            # A block element's start and end both separate words: "</div><a>"
+            # must not glue the div's last word to the link's first.
+            pending = False
+            for event, element in etree.iterwalk(body, events=("start", "end")):
+                tag = element.tag if isinstance(element.tag, str) else ""
+                pending = pending or tag in blocks
+                if event == "start":
+                    if element.text and tag and tag not in _SKIPPED_TAGS:
+                        add(element.text, element, pending)
+                        pending = False
+                elif element.tail and element is not body:
                     parent = element.getparent()
                     if parent is not None:
-                        add(element.tail, parent, tag in blocks)
+                        add(element.tail, parent, pending)
+                        pending = False
         self.text = "".join(parts)
         self._starts = starts
         self._owners = owners
