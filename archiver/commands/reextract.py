@@ -1,0 +1,51 @@
+"""``archiver reextract WARC|DIR... -o items.jsonl``: re-run extraction and paywall detection
+on archived captures, offline, emitting the items a live crawl emits."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from scrapy.exporters import JsonLinesItemExporter
+
+from archiver.toolkit.inputs import InputError, warc_paths
+from archiver.toolkit.reextract import reextract
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "reextract",
+        help="re-run extraction and paywall detection on WARC files (ours or third parties')",
+    )
+    parser.add_argument("inputs", nargs="+", type=Path, metavar="WARC|DIR")
+    parser.add_argument("-o", "--output", type=Path, required=True, metavar="ITEMS.jsonl",
+                        help="where to write the items (JSON Lines, as a crawl's feed)")
+    parser.add_argument("-j", "--jobs", type=int, metavar="N",
+                        help="worker processes (default: one per core)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        warcs = warc_paths(args.inputs)
+    except InputError as error:
+        print(error, file=sys.stderr)
+        return 2
+    if args.jobs is not None and args.jobs < 1:
+        print(f"--jobs {args.jobs}: give a number of processes >= 1", file=sys.stderr)
+        return 2
+    result = reextract(warcs, args.jobs)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    with open(args.output, "wb") as stream:
+        exporter = JsonLinesItemExporter(stream, encoding="utf-8")
+        exporter.start_exporting()
+        for item in result.items:
+            exporter.export_item(item)
+        exporter.finish_exporting()
+    for problem in result.problems:
+        print(problem, file=sys.stderr)
+    print(f"{len(warcs)} WARC files, {result.records} HTTP records, "
+          f"{len(result.items)} articles -> {args.output}"
+          + (f", {len(result.problems)} records could not be read" if result.problems else ""))
+    return 1 if result.problems else 0

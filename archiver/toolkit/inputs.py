@@ -1,0 +1,62 @@
+"""Where a crawl's files are: WARCs named on the command line or under a crawl directory.
+
+Every toolkit verb accepts either WARC files or a crawl's output directory
+(``DIR/warc/*.warc.gz`` and ``DIR/{crawl_id}.jsonl``); this module resolves both
+the same way and names the path and the fix when something is missing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+WARC_SUFFIXES = (".warc.gz", ".warc", ".arc.gz", ".arc")
+
+
+class InputError(ValueError):
+    """A path on the command line that holds no archive; the message says what to give."""
+
+
+def is_warc(path: Path) -> bool:
+    return path.name.endswith(WARC_SUFFIXES)
+
+
+def warc_paths(paths: Iterable[Path]) -> list[Path]:
+    """The WARC files named, and those under named directories (``*.open`` files skipped:
+    a crawl is still writing them)."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found += sorted(p for p in path.rglob("*") if p.is_file() and is_warc(p))
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise InputError(
+                f"{path}: no such file or directory; give WARC files or a crawl's output "
+                "directory (the --output of archiver crawl)"
+            )
+    if not found:
+        raise InputError(
+            f"{', '.join(map(str, paths))}: no WARC files (*.warc.gz, *.warc) found"
+        )
+    return found
+
+
+def item_files(directory: Path) -> list[Path]:
+    """The item files a crawl writes into its output directory, one per crawl."""
+    return sorted(directory.glob("*.jsonl"))
+
+
+def read_items(paths: Iterable[Path]) -> Iterator[dict[str, Any]]:
+    """Items from JSON Lines files; a malformed line names its file and line number."""
+    for path in paths:
+        with open(path, encoding="utf-8") as lines:
+            for number, line in enumerate(lines, 1):
+                if not line.strip():
+                    continue
+                try:
+                    yield json.loads(line)
+                except ValueError as error:
+                    raise InputError(f"{path}:{number}: not a JSON item ({error})") from None

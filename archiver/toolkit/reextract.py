@@ -1,0 +1,137 @@
+"""Re-running extraction and paywall detection on archived captures, across cores.
+
+An item from ``archiver reextract`` is built exactly as in the live crawl: the
+record's decoded body becomes a Scrapy response (Scrapy picks the response
+class, as its decompression middleware does), then ``captured_page``,
+``analyse_page`` and ``analysed_item`` from :mod:`archiver.analysis` run on it,
+and the capture link names the record read. Files are scanned in parallel,
+then records are analysed in batches by a process pool, so a single large WARC
+also uses every core.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scrapy.http import Headers, TextResponse
+from scrapy.responsetypes import responsetypes
+
+from archiver.analysis import analyse_page, analysed_item, captured_page
+from archiver.capture.middleware import Capture as CaptureLink
+from archiver.capture.warcfile import RecordLocation
+from archiver.items import ArticleItem
+from archiver.toolkit.captures import (
+    Capture,
+    CaptureEntry,
+    read_capture,
+    resolve_revisits,
+    scan_warc,
+)
+from archiver.toolkit.progress import progress
+
+logger = logging.getLogger(__name__)
+
+DECODED_AWAY = frozenset({b"content-encoding", b"transfer-encoding"})
+"""Headers that describe the wire encoding, gone once warcio has decoded the body
+(Scrapy's HttpCompressionMiddleware drops Content-Encoding the same way)."""
+
+MAX_BATCH = 64
+
+
+@dataclass
+class ReextractResult:
+    items: list[ArticleItem] = field(default_factory=list)
+    records: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def capture_link(entry: CaptureEntry, status: int) -> CaptureLink:
+    """The capture link of the record read: the revisit itself for a revisit, as the crawl
+    that wrote it would have linked it."""
+    return CaptureLink(
+        location=RecordLocation(
+            filename=os.path.basename(entry.path), offset=entry.offset, length=entry.length,
+            record_id=entry.record_id,
+        ),
+        url=entry.url,
+        status=status,
+        payload_digest=entry.payload_digest or "",
+        fetched_at=entry.date,
+        crawl_id=entry.crawl_id or "",
+    )
+
+
+def analyse_capture(capture: Capture) -> ArticleItem | None:
+    """The item the live crawl would have emitted for this capture, or None."""
+    headers = Headers()
+    for name, value in capture.headers:
+        encoded = name.encode("latin-1", "replace")
+        if encoded.lower() not in DECODED_AWAY:
+            headers.appendlist(encoded, value.encode("latin-1", "replace"))
+    url = capture.entry.url
+    response_class = responsetypes.from_args(headers=headers, url=url, body=capture.body)
+    response = response_class(url=url, status=capture.status, headers=headers,
+                              body=capture.body)
+    if not isinstance(response, TextResponse):
+        return None
+    analysis = analyse_page(captured_page(response))
+    link = capture_link(capture.entry, capture.status)
+    item = analysed_item(url, capture.status, analysis, link)
+    if item is not None and not link.crawl_id:
+        item.crawl_id = None
+    return item
+
+
+def _analyse_batch(
+    batch: Sequence[tuple[int, CaptureEntry]],
+) -> tuple[list[tuple[int, ArticleItem]], list[str]]:
+    items, problems = [], []
+    for order, entry in batch:
+        try:
+            item = analyse_capture(read_capture(entry))
+        except Exception as error:  # a third-party record we cannot decode: name it, go on
+            problems.append(f"{entry.path}@{entry.offset} ({entry.url}): "
+                            f"{type(error).__name__}: {error}")
+            continue
+        if item is not None:
+            items.append((order, item))
+    return items, problems
+
+
+def _batches(entries: list[CaptureEntry], workers: int) -> Iterator[list[tuple[int, CaptureEntry]]]:
+    numbered = list(enumerate(entries))
+    size = max(1, min(MAX_BATCH, len(numbered) // (workers * 4) or 1))
+    for start in range(0, len(numbered), size):
+        yield numbered[start : start + size]
+
+
+def reextract(warcs: Sequence[Path], workers: int | None = None) -> ReextractResult:
+    """Items for every article captured in ``warcs``, in file and record order."""
+    workers = workers or os.cpu_count() or 1
+    result = ReextractResult()
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        scanned: list[CaptureEntry] = []
+        with progress("scanning WARCs", len(warcs)) as advance:
+            for entries in pool.map(scan_warc, warcs):
+                scanned += entries
+                advance(1)
+        entries, result.problems = resolve_revisits(scanned)
+        result.records = len(entries)
+        found: list[tuple[int, ArticleItem]] = []
+        with progress("analysing records", len(entries)) as advance:
+            futures = [(pool.submit(_analyse_batch, batch), len(batch))
+                       for batch in _batches(entries, workers)]
+            for future, size in futures:
+                items, problems = future.result()
+                found += items
+                result.problems += problems
+                advance(size)
+    result.items = [item for _, item in sorted(found, key=lambda pair: pair[0])]
+    for problem in result.problems:
+        logger.warning(problem)
+    return result
