@@ -1,0 +1,33 @@
+"""``archiver wacz DIR|WARC... -o crawl.wacz``: a WACZ 1.1.1 package of a crawl."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from archiver.toolkit.inputs import InputError, warc_paths
+from archiver.toolkit.pages import crawl_pages
+from archiver.toolkit.wacz import write_wacz
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "wacz", help="package WARC files, index and article list as a WACZ 1.1.1 file"
+    )
+    parser.add_argument("inputs", nargs="+", type=Path, metavar="DIR|WARC")
+    parser.add_argument("-o", "--output", type=Path, required=True, metavar="CRAWL.wacz")
+    parser.add_argument("--title", help="the package's title (datapackage.json)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        warcs = warc_paths(args.inputs)
+        pages = crawl_pages(args.inputs, warcs)
+        package = write_wacz(warcs, pages, args.output, args.title)
+    except InputError as error:
+        print(error, file=sys.stderr)
+        return 2
+    print(f"{package.path}: {len(warcs)} WARC files, {package.pages} pages")
+    return 0

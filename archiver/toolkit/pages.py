@@ -1,0 +1,101 @@
+"""The page list of a package: the crawl's articles, with their paywall verdicts.
+
+WACZ readers (ReplayWeb.page, pywb) list a package's entry points from
+``pages/pages.jsonl``: ``url``, ``ts`` and ``title`` as the WACZ 1.1.1 spec
+defines them, plus ``paywall`` (our verdict object) as an extra field. Pages come
+from the crawl's item files when a crawl directory is given, else from the
+``paywall-verdict`` metadata records the crawl writes into its WARCs, so a
+package can be rebuilt from the WARCs alone.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from warcio.archiveiterator import ArchiveIterator
+
+from archiver.page import CapturedPage
+from archiver.toolkit.captures import read_capture, scan_warc
+from archiver.toolkit.inputs import item_files, read_items
+
+PAGES_HEADER = {"format": "json-pages-1.0", "id": "pages", "title": "Articles"}
+VERDICT_TYPE = "paywall-verdict"
+
+
+@dataclass(frozen=True)
+class Page:
+    id: str
+    url: str
+    ts: str
+    title: str | None
+    paywall: dict[str, Any] | None
+
+    def to_dict(self) -> dict[str, Any]:
+        entry: dict[str, Any] = {"id": self.id, "url": self.url, "ts": self.ts}
+        if self.title:
+            entry["title"] = self.title
+        entry["paywall"] = self.paywall
+        return entry
+
+
+def _page_id(record_id: str) -> str:
+    return record_id.strip("<>").removeprefix("urn:uuid:")
+
+
+def pages_from_items(items: Iterable[dict[str, Any]], warc_names: set[str]) -> list[Page]:
+    """Pages for the items whose response record is in one of the packaged WARCs."""
+    return [
+        Page(id=_page_id(item["warc_record_id"]), url=item["url"], ts=item["fetched_at"],
+             title=item.get("title"), paywall=item.get("paywall"))
+        for item in items
+        if item.get("warc_filename") in warc_names and item.get("warc_record_id")
+    ]
+
+
+def _verdicts(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+    with open(path, "rb") as stream:
+        for record in ArchiveIterator(stream):
+            if record.rec_type != "metadata":
+                continue
+            if record.rec_headers.get_header("Content-Type") != "application/json":
+                continue
+            try:
+                document = json.loads(record.content_stream().read())
+            except ValueError:
+                continue
+            if isinstance(document, dict) and document.get("type") == VERDICT_TYPE:
+                yield record.rec_headers.get_header("WARC-Refers-To") or "", document
+
+
+def pages_from_warcs(warcs: Sequence[Path]) -> list[Page]:
+    """Pages for the responses that a paywall-verdict metadata record refers to; the
+    title is the page's ``<title>``, read from the archived response."""
+    verdicts = dict(pair for path in warcs for pair in _verdicts(path))
+    pages = []
+    for path in warcs:
+        for entry in scan_warc(path):
+            if entry.record_id not in verdicts:
+                continue
+            page = CapturedPage(url=entry.url, body=read_capture(entry).body)
+            title = (page.tree.findtext(".//title") or "").strip() or None
+            pages.append(Page(id=_page_id(entry.record_id), url=entry.url, ts=entry.date,
+                              title=title, paywall=verdicts[entry.record_id].get("verdict")))
+    return pages
+
+
+def crawl_pages(inputs: Sequence[Path], warcs: Sequence[Path]) -> list[Page]:
+    """Pages from the item files of the directories among ``inputs``, else from the WARCs."""
+    files = [f for path in inputs if path.is_dir() for f in item_files(path)]
+    if files:
+        return pages_from_items(read_items(files), {os.path.basename(w) for w in warcs})
+    return pages_from_warcs(warcs)
+
+
+def pages_jsonl(pages: Iterable[Page]) -> bytes:
+    lines = [PAGES_HEADER, *(page.to_dict() for page in pages)]
+    return "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines).encode()
