@@ -1,0 +1,1 @@
+"""Paywall detection benchmark: ``python -m benchmarks.paywall``."""

@@ -1,0 +1,5 @@
+import sys
+
+from benchmarks.paywall.run import main
+
+sys.exit(main())

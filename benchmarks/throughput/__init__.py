@@ -1,0 +1,1 @@
+"""Crawl throughput of the archiving pipeline against bare Scrapy, as a ratio."""

@@ -1,0 +1,118 @@
+"""The verdict's meaning, case by case, with the evidence a researcher audits."""
+
+from __future__ import annotations
+
+from archiver.extraction import extract_article
+from archiver.page import CapturedPage
+from archiver.paywall import PaywallHints, PaywallVerdict, detect_paywall
+from tests.paywall.conftest import TUNING, labelled_page, labels
+
+BY_FILE = {label["file"]: label for label in labels(TUNING)}
+
+
+def verdict_for(name: str, hints: PaywallHints | None = None) -> PaywallVerdict:
+    return detect_paywall(labelled_page(TUNING, BY_FILE[name]), hints=hints)
+
+
+def evidence(verdict: PaywallVerdict, name: str) -> list[str]:
+    return [signal.evidence for signal in verdict.signals if signal.name == name]
+
+
+def test_seed_al_monitor_teaser_is_a_hard_truncated_wall():
+    verdict = verdict_for("seed_almonitor_en_hard.html")
+    assert (verdict.detected, verdict.kind, verdict.truncated) == (True, "hard", True)
+    assert verdict.declared == "paywalled"
+    assert any("Only $100 per year" in text and "after_body" in text
+               for text in evidence(verdict, "prompt.price"))
+    assert any("Access the Middle East news and analysis you can trust" in text
+               for text in evidence(verdict, "prompt.offer"))
+    assert verdict.visible_words < 200 and verdict.expected_words is None
+
+
+def test_to_dict_has_exactly_the_stored_fields():
+    document = verdict_for("seed_almonitor_en_hard.html").to_dict()
+    assert list(document) == ["detected", "kind", "truncated", "declared", "confidence",
+                              "vendors", "visible_words", "expected_words", "signals"]
+    assert 0.0 <= document["confidence"] <= 1.0
+    assert set(document["signals"][0]) == {"name", "weight", "evidence"}
+
+
+def test_percent_remaining_prompts_are_strong_in_french_and_polish():
+    french = verdict_for("lemonde_fr_hard.html")
+    assert any("Il vous reste 57% de cet article à lire" in text
+               for text in evidence(french, "prompt.remaining"))
+    polish = verdict_for("rzeczpospolita_pl_hard.html")
+    assert any("Pozostało jeszcze 89% artykułu" in text
+               for text in evidence(polish, "prompt.remaining"))
+
+
+def test_chrome_prompts_are_listed_with_zero_weight_and_do_not_flag_a_free_article():
+    verdict = verdict_for("free_en_subscribe_chrome.html")
+    assert not verdict.detected and not verdict.truncated
+    chrome = [s for s in verdict.signals if s.name.startswith("prompt.")]
+    assert chrome and all(s.weight == 0 for s in chrome)
+    assert any("chrome" in s.evidence for s in chrome)
+
+
+def test_declared_paywalled_page_with_full_text_is_declared_but_not_gated():
+    verdict = verdict_for("declared_paywalled_fulltext_en.html")
+    assert verdict.declared == "paywalled"
+    assert not verdict.detected and not verdict.truncated
+    assert evidence(verdict, "declared.paywalled") == [
+        "JSON-LD NewsArticle isAccessibleForFree=False"]
+
+
+def test_soft_wall_keeps_the_text_and_names_the_hidden_part():
+    verdict = verdict_for("haspart_hidden_en_soft.html")
+    assert (verdict.detected, verdict.kind, verdict.truncated) == (True, "soft", False)
+    assert evidence(verdict, "gate.declared_part_hidden") == [
+        "hasPart '.premium-body' is in the page but hidden"]
+
+
+def test_registration_wall_is_told_from_a_paid_one():
+    verdict = verdict_for("registration_de.html")
+    assert verdict.kind == "registration"
+    assert any("Kostenlos registrieren und weiterlesen" in text
+               for text in evidence(verdict, "prompt.registration"))
+
+
+def test_http_402_is_a_wall():
+    verdict = verdict_for("http402_en.html")
+    assert evidence(verdict, "http.payment_required")
+    assert verdict.kind == "hard"
+
+
+def test_redirect_to_a_login_page_is_a_wall():
+    page = CapturedPage("https://news.example/story", b"", status=302,
+                        headers={"location": ["https://news.example/login?returnUrl=/story"]})
+    verdict = detect_paywall(page)
+    assert verdict.detected and evidence(verdict, "http.redirect_to_wall")
+
+
+def test_site_hints_add_phrases_selectors_and_a_declaration():
+    page = CapturedPage("https://small.example/a", (
+        "<html><body><article><p>" + "Word " * 60 + "ends here.</p>"
+        "<div class='zz-box'>Werde Teil unserer Leserschaft und lies alles</div>"
+        "</article></body></html>").encode())
+    plain = detect_paywall(page)
+    assert not plain.detected and plain.declared is None
+    hinted = detect_paywall(page, hints=PaywallHints(
+        gate_selectors=[".zz-box"], prompt_phrases=["werde teil unserer leserschaft"],
+        declared_override="paywalled"))
+    assert hinted.detected and hinted.declared == "paywalled"
+    assert evidence(hinted, "gate.site_selector") == ["site gate selector '.zz-box'"]
+    assert any("Werde Teil unserer Leserschaft" in text for text in evidence(hinted, "prompt.site"))
+
+
+def test_given_extraction_is_used_as_is():
+    page = labelled_page(TUNING, BY_FILE["lemonde_fr_hard.html"])
+    article = extract_article(page)
+    assert detect_paywall(page, article).visible_words == article.word_count
+
+
+def test_bad_and_empty_html_never_crash():
+    for body in (b"", b"\x00\xff\xfe<<<", b"<html><body><p>unclosed <div><script>x",
+                 b"<?xml version='1.0'?><rss/>", "<p>ü</p>".encode("utf-16")):
+        verdict = detect_paywall(CapturedPage("https://x.example/", body))
+        assert isinstance(verdict, PaywallVerdict)
+        assert not verdict.detected
