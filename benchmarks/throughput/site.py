@@ -10,11 +10,12 @@ import random
 
 from archiver.demo.server import Route
 
-WORDS = (
-    "council harbour budget library festival river market school tram station winter "
-    "summer residents mayor plan vote street square museum bridge regional minister talks "
-    "water grid cooperation hospital police court teachers farmers fishing boats"
-).split()
+WORDS = [
+    "council", "harbour", "budget", "library", "festival", "river", "market", "school",
+    "tram", "station", "winter", "summer", "residents", "mayor", "plan", "vote", "street",
+    "square", "museum", "bridge", "regional", "minister", "talks", "water", "grid",
+    "cooperation", "hospital", "police", "court", "teachers", "farmers", "fishing", "boats",
+]
 
 
 def _paragraphs(rng: random.Random, count: int) -> str:
