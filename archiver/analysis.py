@@ -8,7 +8,8 @@ the links too so the spider never parses the page again.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
 from scrapy.http import Response
@@ -17,7 +18,7 @@ from twisted.internet.threads import deferToThread
 
 from archiver.capture.middleware import CAPTURE_META_KEY, Capture
 from archiver.discovery.classifier import is_article
-from archiver.discovery.links import page_links
+from archiver.discovery.links import Requisite, feed_links, page_links, page_requisites
 from archiver.extraction import ArticleText, extract_article
 from archiver.items import ArticleItem
 from archiver.page import CapturedPage
@@ -30,6 +31,10 @@ class PageAnalysis:
     article: ArticleText | None
     canonical_url: str | None
     paywall: PaywallVerdict | None = None
+    feeds: list[str] = field(default_factory=list)
+    """Feeds the page announces (``<link rel="alternate">``)."""
+    requisites: list[Requisite] = field(default_factory=list)
+    """What an article page embeds (stylesheets, scripts, images, fonts), for replay."""
 
 
 def captured_page(response: Response) -> CapturedPage:
@@ -49,20 +54,28 @@ def canonical_url(page: CapturedPage) -> str | None:
     return None
 
 
-def analyse_page(page: CapturedPage, hints: PaywallHints | None = None) -> PageAnalysis:
+def analyse_page(
+    page: CapturedPage,
+    hints: PaywallHints | None = None,
+    classify: Callable[[CapturedPage], bool] = is_article,
+) -> PageAnalysis:
+    """``classify`` decides what is an article (a site config can override the default)."""
     analysis = PageAnalysis(links=page_links(page), article=None,
-                            canonical_url=canonical_url(page))
-    if page.status == 200 and is_article(page):
+                            canonical_url=canonical_url(page), feeds=feed_links(page))
+    if page.status == 200 and classify(page):
         analysis.article = extract_article(page)
         analysis.paywall = detect_paywall(page, analysis.article, hints)
+        analysis.requisites = page_requisites(page)
     return analysis
 
 
 async def analyse_response(
-    response: Response, hints: PaywallHints | None = None
+    response: Response,
+    hints: PaywallHints | None = None,
+    classify: Callable[[CapturedPage], bool] = is_article,
 ) -> PageAnalysis:
     page = captured_page(response)
-    return await maybe_deferred_to_future(deferToThread(analyse_page, page, hints))
+    return await maybe_deferred_to_future(deferToThread(analyse_page, page, hints, classify))
 
 
 def article_item(response: Response, analysis: PageAnalysis) -> ArticleItem | None:

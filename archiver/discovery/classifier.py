@@ -7,6 +7,11 @@ types, ``og:type=article``) far more reliably than any URL rule can.
 
 from __future__ import annotations
 
+import re
+from calendar import monthrange
+from datetime import date
+from urllib.parse import unquote, urlsplit
+
 from archiver.page import CapturedPage
 
 ARTICLE_TYPES = frozenset(
@@ -44,3 +49,60 @@ def is_article(page: CapturedPage) -> bool:
         in ARTICLE_TYPES
         for node in page.tree.xpath("//*[@itemtype or @typeof]")
     )
+
+
+# Before a page is fetched only its URL is known. News CMSs put the date or a
+# numeric id and a long slug into article URLs, and keep hub pages (tags,
+# authors, sections, accounts) under recognisable path segments. The URL rule
+# only orders and scopes the crawl; whether a page is emitted is decided by
+# ``is_article`` on the fetched page.
+HUB_SEGMENTS = frozenset(
+    {
+        "tag", "tags", "topic", "topics", "theme", "themes", "author", "authors", "autor",
+        "auteur", "category", "categories", "section", "sections", "rubrique", "ressort",
+        "page", "search", "login", "signin", "sign-in", "logout", "register", "subscribe",
+        "subscription", "abonnement", "account", "compte", "newsletter", "newsletters",
+        "profile", "user", "users", "feed", "rss", "video-gallery", "gallery",
+    }
+)
+DATED_PATH = re.compile(
+    r"/(?P<y>(?:19|20)\d\d)[/-](?P<m>0[1-9]|1[0-2])(?:[/-](?P<d>0[1-9]|[12]\d|3[01]))?(?:/|$|-)"
+)
+COMPACT_DATE = re.compile(
+    r"(?<!\d)(?P<y>20\d\d)(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12]\d|3[01])(?!\d)"
+)
+SLUG_SEPARATORS = re.compile(r"[-_]+")
+ARTICLE_ID = re.compile(r"(?<![a-z])\d{6,}(?![a-z])")
+MIN_SLUG_WORDS = 4
+
+
+def url_date(url: str) -> date | None:
+    """The publication date a URL's path carries (``/2026/11/24/``, ``-20261124``), if any.
+
+    A path with a month and no day (``/2026/11/``) gives the month's last day:
+    the date is used to skip old articles, never to skip one that may be new.
+    """
+    path = urlsplit(url).path
+    match = DATED_PATH.search(path) or COMPACT_DATE.search(path)
+    if match is None:
+        return None
+    year, month = int(match["y"]), int(match["m"])
+    try:
+        return date(year, month, int(match["d"] or monthrange(year, month)[1]))
+    except ValueError:
+        return None
+
+
+def url_looks_like_article(url: str) -> bool:
+    """Does the URL alone look like an article's: a dated path or an id, or a long slug?"""
+    path = unquote(urlsplit(url).path).lower()
+    segments = [s for s in path.split("/") if s]
+    if not segments or any(s in HUB_SEGMENTS for s in segments):
+        return False
+    last = segments[-1].rsplit(".", 1)[0]
+    words = [w for w in SLUG_SEPARATORS.split(last) if w and not w.isdigit()]
+    if url_date(url) is not None and (len(words) >= 2 or ARTICLE_ID.search(path)):
+        return True
+    if ARTICLE_ID.search(path) and len(words) >= 2:
+        return True
+    return len(words) >= MIN_SLUG_WORDS

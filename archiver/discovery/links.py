@@ -6,6 +6,8 @@ attributes off the cached lxml tree keeps to one parse per page.
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from urllib.parse import urldefrag, urljoin
 
 from scrapy.linkextractors import IGNORED_EXTENSIONS
@@ -18,10 +20,7 @@ FOLLOWED_SCHEMES = ("http://", "https://")
 
 def page_links(page: CapturedPage) -> list[str]:
     """Absolute, de-fragmented ``<a href>`` targets, in document order, once each."""
-    base = page.tree.base_url or page.url
-    base_href = page.tree.find(".//base[@href]")
-    if base_href is not None:
-        base = urljoin(page.url, base_href.get("href"))
+    base = _base(page)
     seen: dict[str, None] = {}
     for anchor in page.tree.iterfind(".//a[@href]"):
         href = (anchor.get("href") or "").strip()
@@ -33,3 +32,114 @@ def page_links(page: CapturedPage) -> list[str]:
         ):
             seen.setdefault(url, None)
     return list(seen)
+
+
+FEED_TYPES = frozenset(
+    {"application/rss+xml", "application/atom+xml", "application/feed+json",
+     "application/rdf+xml", "application/xml", "text/xml"}
+)
+
+
+def _base(page: CapturedPage) -> str:
+    base_href = page.tree.find(".//base[@href]")
+    return urljoin(page.url, base_href.get("href")) if base_href is not None else page.url
+
+
+def feed_links(page: CapturedPage) -> list[str]:
+    """Feeds the page announces with ``<link rel="alternate" type="application/rss+xml">``."""
+    base = _base(page)
+    found: dict[str, None] = {}
+    for link in page.tree.iterfind(".//link[@href][@rel]"):
+        rels = (link.get("rel") or "").lower().split()
+        kind = (link.get("type") or "").split(";")[0].strip().lower()
+        if "alternate" in rels and kind in FEED_TYPES:
+            url = urldefrag(urljoin(base, link.get("href").strip()))[0]
+            if url.startswith(FOLLOWED_SCHEMES):
+                found.setdefault(url, None)
+    return list(found)
+
+
+# What a browser loads to render a page, by element. Scrapy has no extractor for
+# embedded resources (its LinkExtractor reads navigation links), hence this table.
+REQUISITE_LINK_RELS = {"stylesheet": "stylesheet", "icon": "image", "apple-touch-icon": "image"}
+PRELOAD_AS = {"style": "stylesheet", "script": "script", "image": "image", "font": "font",
+              "video": "media", "audio": "media"}
+REQUISITE_ELEMENTS = (
+    ("script", "src", "script"),
+    ("img", "src", "image"),
+    ("img", "data-src", "image"),
+    ("input[@type='image']", "src", "image"),
+    ("video", "poster", "image"),
+    ("video", "src", "media"),
+    ("audio", "src", "media"),
+    ("source", "src", "media"),
+    ("track", "src", "media"),
+)
+SRCSET_ELEMENTS = ("img", "source")
+CSS_URL = re.compile(
+    r"""url\(\s*(?P<q>['"]?)(?P<url>[^'")\s]+)(?P=q)\s*\)|@import\s+(?P<q2>['"])(?P<imp>[^'"]+)(?P=q2)""",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Requisite:
+    """A resource a page embeds: its absolute URL and what kind of thing it is."""
+
+    url: str
+    kind: str  # stylesheet, script, image, font, media
+
+
+def _srcset_urls(value: str) -> list[str]:
+    return [part.strip().split()[0] for part in value.split(",") if part.strip()]
+
+
+def css_references(css: str, base: str) -> list[Requisite]:
+    """``url(...)`` and ``@import`` targets of a stylesheet or ``style`` attribute."""
+    found: dict[str, Requisite] = {}
+    for match in CSS_URL.finditer(css):
+        ref = match["url"] or match["imp"]
+        if not ref or ref.startswith("data:"):
+            continue
+        url = urldefrag(urljoin(base, ref))[0]
+        if url.startswith(FOLLOWED_SCHEMES):
+            kind = "stylesheet" if match["imp"] or url.lower().endswith(".css") else (
+                "font" if re.search(r"\.(woff2?|ttf|otf|eot)$", url.lower()) else "image")
+            found.setdefault(url, Requisite(url, kind))
+    return list(found.values())
+
+
+def page_requisites(page: CapturedPage) -> list[Requisite]:
+    """Stylesheets, scripts, images, fonts and media the page embeds, once each."""
+    base = _base(page)
+    found: dict[str, Requisite] = {}
+
+    def add(ref: str | None, kind: str) -> None:
+        ref = (ref or "").strip()
+        if not ref or ref.startswith(("data:", "javascript:", "#")):
+            return
+        url = urldefrag(urljoin(base, ref))[0]
+        if url.startswith(FOLLOWED_SCHEMES):
+            found.setdefault(url, Requisite(url, kind))
+
+    for link in page.tree.iterfind(".//link[@href][@rel]"):
+        rels = (link.get("rel") or "").lower().split()
+        for rel in rels:
+            if rel in REQUISITE_LINK_RELS:
+                add(link.get("href"), REQUISITE_LINK_RELS[rel])
+        if "preload" in rels and (link.get("as") or "").lower() in PRELOAD_AS:
+            add(link.get("href"), PRELOAD_AS[link.get("as").lower()])
+    for tag, attribute, kind in REQUISITE_ELEMENTS:
+        for node in page.tree.iterfind(f".//{tag}[@{attribute}]"):
+            add(node.get(attribute), kind)
+    for tag in SRCSET_ELEMENTS:
+        for node in page.tree.iterfind(f".//{tag}[@srcset]"):
+            for ref in _srcset_urls(node.get("srcset")):
+                add(ref, "image")
+    for style in page.tree.iterfind(".//style"):
+        for requisite in css_references(style.text or "", base):
+            found.setdefault(requisite.url, requisite)
+    for node in page.tree.xpath("//*[@style]"):
+        for requisite in css_references(node.get("style"), base):
+            found.setdefault(requisite.url, requisite)
+    return list(found.values())

@@ -1,0 +1,37 @@
+"""RSS and Atom feeds, read with feedparser (every RSS dialect, Atom, RDF, broken XML)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import feedparser
+
+from archiver.discovery.freshness import parse_date
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    url: str
+    date: datetime | None
+
+
+def _entry_date(entry: feedparser.FeedParserDict) -> datetime | None:
+    for key in ("published_parsed", "updated_parsed"):
+        parsed = entry.get(key)
+        if parsed:
+            return datetime(*parsed[:6], tzinfo=UTC)
+    return parse_date(entry.get("published") or entry.get("updated"))
+
+
+def feed_entries(body: bytes, url: str) -> list[FeedEntry] | None:
+    """The entries' links and dates; None when the body is not a feed at all."""
+    feed = feedparser.parse(body, response_headers={"content-location": url})
+    if not feed.entries and not feed.get("version"):
+        return None
+    found: dict[str, FeedEntry] = {}
+    for entry in feed.entries:
+        link = (entry.get("link") or "").strip()
+        if link.startswith(("http://", "https://")):
+            found.setdefault(link, FeedEntry(link, _entry_date(entry)))
+    return list(found.values())

@@ -1,0 +1,272 @@
+"""``news``: crawl news sites described by site configs (``spiders/sites/*.yaml``).
+
+``scrapy crawl news -a site=NAME[,NAME...] [-a since=2d]`` reads each site's
+home and section pages, its feeds and sitemaps (those in the config, those its
+robots.txt names, those its pages announce with ``<link rel="alternate">``),
+follows links that look like articles, and emits an item for every fetched
+page that is an article. Everything fetched is archived, including robots.txt,
+feeds, sitemaps and, for article pages, the stylesheets, scripts, images and
+fonts a reader's browser would load.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import scrapy
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.http import Response, TextResponse, XmlResponse
+from scrapy.robotstxt import ProtegoRobotParser
+from scrapy.settings import BaseSettings
+from scrapy.utils.misc import load_object
+from scrapy.utils.sitemap import sitemap_urls_from_robots
+
+from archiver.analysis import analyse_response, article_item
+from archiver.discovery.classifier import url_date
+from archiver.discovery.feeds import feed_entries
+from archiver.discovery.freshness import Freshness, parse_since
+from archiver.discovery.links import css_references
+from archiver.discovery.scope import SiteScope
+from archiver.discovery.sitemaps import (
+    SitemapRobotParser,
+    is_sitemap,
+    parse_sitemap,
+    sitemap_body,
+)
+from archiver.paywall import PaywallHints
+from archiver.sites import SiteConfig, load_sites, sites_dir
+
+logger = logging.getLogger(__name__)
+
+SITE_META = "archiver_site"
+HOPS_META = "archiver_hops"
+REQUISITE_META = "archiver_requisite"
+
+# Scheduler order: sitemaps and feeds first (they name the articles), then
+# articles, then hub pages; requisites last, so replay material never delays news.
+DISCOVERY_PRIORITY = 20
+ARTICLE_PRIORITY = 10
+PAGE_PRIORITY = 0
+REQUISITE_PRIORITY = -10
+
+
+class NewsSpider(scrapy.Spider):
+    name = "news"
+
+    def __init__(self, site: str = "", since: str = "", *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.site_names = [s.strip() for s in site.split(",") if s.strip()]
+        self.freshness = Freshness(parse_since(since) if since else None)
+        self.scopes: dict[str, SiteScope] = {}
+        self.hints: dict[str, PaywallHints] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
+        """Load and validate the configs before the engine exists: a bad one stops the
+        crawl before any request. Per-site politeness becomes Scrapy download slots."""
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        configs = spider.site_configs(crawler.settings)
+        spider.scopes = {config.name: SiteScope(config) for config in configs}
+        spider.hints = {config.name: config.paywall_hints() for config in configs}
+        spider.allowed_domains = sorted({d for c in configs for d in c.allowed_domains})
+        spider._apply_site_settings(crawler.settings)
+        crawler.signals.connect(spider.robots_parsed, signal=signals.robots_parsed)
+        return spider
+
+    def site_configs(self, settings: BaseSettings) -> list[SiteConfig]:
+        if not self.site_names:
+            raise ValueError("the news spider needs a site: -a site=NAME[,NAME...] "
+                             "(see `archiver sites`)")
+        return load_sites(self.site_names, sites_dir(settings.get("ARCHIVER_SITES_DIR")))
+
+    def _apply_site_settings(self, settings: BaseSettings) -> None:
+        if load_object(settings["ROBOTSTXT_PARSER"]) is ProtegoRobotParser:
+            settings.set("ROBOTSTXT_PARSER", SitemapRobotParser, priority="spider")
+        slots = dict(settings.getdict("DOWNLOAD_SLOTS"))
+        for scope in self.scopes.values():
+            politeness = scope.config.politeness
+            slot = {
+                "concurrency": politeness.concurrency,
+                "delay": politeness.download_delay,
+            }
+            if any(value is not None for value in slot.values()):
+                slots[self.slot_name(scope)] = {
+                    "concurrency": politeness.concurrency
+                    or settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN"),
+                    "delay": politeness.download_delay
+                    if politeness.download_delay is not None
+                    else settings.getfloat("DOWNLOAD_DELAY"),
+                }
+        if slots:
+            settings.set("DOWNLOAD_SLOTS", slots, priority="spider")
+        self.slots = set(slots)
+
+    @staticmethod
+    def slot_name(scope: SiteScope) -> str:
+        return f"site:{scope.name}"
+
+    # -- requests ---------------------------------------------------------------------
+
+    def _request(self, url: str, scope: SiteScope, callback: Any, priority: int,
+                 hops: int = 0, **meta: Any) -> scrapy.Request:
+        meta = {SITE_META: scope.name, HOPS_META: hops, **meta}
+        if self.slot_name(scope) in self.slots and scope.owns(url):
+            meta["download_slot"] = self.slot_name(scope)
+        return scrapy.Request(url, callback=callback, priority=priority, meta=meta)
+
+    def _discovery_request(self, url: str, scope: SiteScope, callback: Any) -> scrapy.Request:
+        """Feeds and sitemaps the site itself names may live on another host (a CDN)."""
+        return self._request(url, scope, callback, DISCOVERY_PRIORITY, allow_offsite=True)
+
+    def _page_request(self, url: str, scope: SiteScope, hops: int,
+                      source: str) -> scrapy.Request | None:
+        if not scope.allows(url):
+            return None
+        is_article = scope.article_url(url)
+        follow_depth = scope.config.discovery.follow_depth
+        if not is_article and follow_depth is not None and hops > follow_depth:
+            return None
+        if is_article and not self.freshness.keeps(url_date(url)):
+            self.crawler.stats.inc_value("archiver/discovery/skipped_old")
+            return None
+        self.crawler.stats.inc_value(f"archiver/discovery/{source}_urls")
+        return self._request(url, scope, self.parse_page,
+                             ARTICLE_PRIORITY if is_article else PAGE_PRIORITY, hops)
+
+    async def start(self) -> AsyncIterator[Any]:
+        obey_robots = self.settings.getbool("ROBOTSTXT_OBEY")
+        for scope in self.scopes.values():
+            config = scope.config
+            for url in config.sitemaps:
+                yield self._discovery_request(url, scope, self.parse_sitemap)
+            for url in config.feeds:
+                yield self._discovery_request(url, scope, self.parse_feed)
+            if config.discovery.robots_sitemaps and not obey_robots:
+                # Scrapy fetches robots.txt itself only when it obeys it.
+                for root in dict.fromkeys(_root(url) for url in config.start_urls):
+                    yield self._discovery_request(root + "/robots.txt", scope, self.parse_robots)
+            for url in config.start_urls:
+                yield self._request(url, scope, self.parse_page, PAGE_PRIORITY)
+
+    def _scope_of(self, response: Response) -> SiteScope:
+        return self.scopes[response.meta[SITE_META]]
+
+    # -- robots.txt -------------------------------------------------------------------
+
+    def _robots_sitemaps(self, robots_url: str, sitemaps: list[str]) -> Iterator[scrapy.Request]:
+        for scope in self.scopes.values():
+            if scope.owns(robots_url) and scope.config.discovery.robots_sitemaps:
+                for url in sitemaps:
+                    self.crawler.stats.inc_value("archiver/discovery/robots_sitemaps")
+                    yield self._discovery_request(urljoin(robots_url, url), scope,
+                                                  self.parse_sitemap)
+
+    def robots_parsed(self, robotparser: Any, request: scrapy.Request) -> None:
+        """Scrapy's robots.txt middleware parsed (and archived) a host's robots.txt."""
+        robots_url = _root(request.url) + "/robots.txt"
+        for sitemap_request in self._robots_sitemaps(
+            robots_url, getattr(robotparser, "sitemaps", [])
+        ):
+            self.crawler.engine.crawl(sitemap_request)
+
+    def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
+        yield from self._robots_sitemaps(
+            response.url, list(sitemap_urls_from_robots(response.body))
+        )
+
+    # -- feeds and sitemaps -----------------------------------------------------------
+
+    def _dated_entries(self, scope: SiteScope, entries: list[Any], source: str
+                       ) -> Iterator[scrapy.Request]:
+        for entry in entries:
+            if not self.freshness.keeps(entry.date):
+                self.crawler.stats.inc_value("archiver/discovery/skipped_old")
+                continue
+            request = self._page_request(entry.url, scope, 1, source)
+            if request is not None:
+                yield request
+
+    def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
+        scope = self._scope_of(response)
+        body = sitemap_body(response)
+        if body is None:
+            logger.warning("%s: not a sitemap (no XML body); archived, not read", response.url)
+            return
+        sitemap = parse_sitemap(body)
+        if not sitemap.is_index:
+            yield from self._dated_entries(scope, sitemap.entries, "sitemap")
+            return
+        for entry in sitemap.entries:
+            if self.freshness.keeps(entry.date):
+                yield self._discovery_request(entry.url, scope, self.parse_sitemap)
+            else:
+                self.crawler.stats.inc_value("archiver/discovery/skipped_old_sitemaps")
+
+    def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
+        entries = feed_entries(response.body, response.url)
+        if entries is None:
+            logger.warning("%s: not an RSS/Atom feed; archived, not read", response.url)
+            return
+        yield from self._dated_entries(self._scope_of(response), entries, "feed")
+
+    # -- pages ------------------------------------------------------------------------
+
+    async def parse_page(self, response: Response) -> AsyncIterator[Any]:
+        if isinstance(response, XmlResponse):
+            # A link to a sitemap or a feed: read it as one.
+            parse = self.parse_sitemap if is_sitemap(response) else self.parse_feed
+            for request in parse(response):
+                yield request
+            return
+        if not isinstance(response, TextResponse):
+            return
+        scope = self._scope_of(response)
+        analysis = await analyse_response(response, self.hints[scope.name], scope.is_article)
+        hops = response.meta.get(HOPS_META, 0) + 1
+        if analysis.article is None and scope.config.discovery.feed_links:
+            for url in analysis.feeds:
+                self.crawler.stats.inc_value("archiver/discovery/announced_feeds")
+                yield self._discovery_request(url, scope, self.parse_feed)
+        for url in analysis.links:
+            request = self._page_request(url, scope, hops, "link")
+            if request is not None:
+                yield request
+        if analysis.article is not None:
+            for requisite in analysis.requisites:
+                request = self._requisite_request(requisite.url, requisite.kind, scope)
+                if request is not None:
+                    yield request
+        item = article_item(response, analysis)
+        if item is not None:
+            yield item
+
+    def _requisite_request(self, url: str, kind: str, scope: SiteScope
+                           ) -> scrapy.Request | None:
+        if not scope.wants_requisite(url, kind):
+            return None
+        self.crawler.stats.inc_value(f"archiver/requisites/{kind}")
+        return self._request(url, scope, self.parse_requisite, REQUISITE_PRIORITY,
+                             allow_offsite=True, **{REQUISITE_META: kind})
+
+    def parse_requisite(self, response: Response) -> Iterator[scrapy.Request]:
+        """Archived only; a stylesheet's own ``url()`` and ``@import`` targets are fetched too."""
+        content_type = (response.headers.get(b"Content-Type") or b"").lower()
+        if b"css" not in content_type and response.meta.get(REQUISITE_META) != "stylesheet":
+            return
+        if not isinstance(response, TextResponse):
+            return
+        scope = self._scope_of(response)
+        for requisite in css_references(response.text, response.url):
+            request = self._requisite_request(requisite.url, requisite.kind, scope)
+            if request is not None:
+                yield request
+
+
+def _root(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
