@@ -34,10 +34,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _read(name: str) -> bytes:
-    if name == "-":
-        data = sys.stdin.buffer.read()
-    else:
-        data = Path(name).read_bytes()
+    data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
     if data[:2] == b"\x1f\x8b":
         data = gzip.decompress(data)
     return data

@@ -5,9 +5,10 @@ one (or an alternation of them) costs a pass per phrase; folding them into a
 character trie makes one linear pass over the page text, whatever the count.
 
 Phrases are written in a small template language so data files stay readable:
-``{n}`` is a number (``57``, ``57.09``, ``1,5``), ``{word}`` any one word, ``{...}``
-up to eight words, ``{price}`` an amount with its currency; a space matches any run of whitespace and an apostrophe
-either ``'`` or ``’``.
+``{n}`` is a number (``57``, ``57.09``, ``1,5``), ``{word}`` any one word,
+``{...}`` up to eight words, ``{price}`` an amount with its currency; a space
+matches any run of whitespace and an apostrophe either the straight or the
+typographic one.
 """
 
 from __future__ import annotations
@@ -19,10 +20,12 @@ PLACEHOLDERS = {
     "{n}": r"\d+(?:[.,]\d+)?",
     "{word}": r"\S+",
     "{...}": r"(?:\S+\s+){0,8}?\S*",
-    "{price}": r"(?:[$€£¥₹]\s?\d+(?:[.,]\d+)?|\d+(?:[.,]\d+)?\s?(?:€|\$|£|eur\b|euro\b|kr\b|zł|chf\b))",
+    "{price}": (r"(?:[$€£¥₹]\s?\d+(?:[.,]\d+)?"
+                r"|\d+(?:[.,]\d+)?\s?(?:€|\$|£|eur\b|euro\b|kr\b|zł|chf\b))"),
 }
 _TOKEN = re.compile("|".join(re.escape(p) for p in PLACEHOLDERS) + r"|\s+|.", re.DOTALL)
 _END = ""
+_APOSTROPHES = "'\u2019"
 
 
 def _tokens(phrase: str) -> list[str]:
@@ -35,8 +38,8 @@ def _token_regex(token: str) -> str:
         return PLACEHOLDERS[token]
     if token == " ":
         return r"\s+"
-    if token in "'’":
-        return "['’]"
+    if token in _APOSTROPHES:
+        return f"[{_APOSTROPHES}]"
     return re.escape(token)
 
 

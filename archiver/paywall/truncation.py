@@ -19,7 +19,6 @@ from archiver.paywall.verdict import Signal
 
 _TAG = re.compile(r"<[^>]*>")  # some publishers put HTML in articleBody
 _ELLIPSIS = re.compile(r"(?:\.\.\.|…|\[\.\.\.\]|\(\.\.\.\))\s*$")
-_TERMINAL = tuple(".!?\"'”’»)」』。！？…:;）】")
 
 
 def _number(value: Any) -> int | None:
@@ -95,7 +94,7 @@ def find_truncation(facts: PageFacts, visible: int, expected: Expectation) -> li
         if _ELLIPSIS.search(line):
             signals.append(Signal("truncation.ellipsis", weights["truncation.ellipsis"],
                                   f"teaser ends {tail!r}"))
-        elif not line.endswith(_TERMINAL):
+        elif not line.endswith(tuple(limits["sentence_ends"])):
             signals.append(Signal("truncation.mid_sentence",
                                   weights["truncation.mid_sentence"], f"teaser ends {tail!r}"))
     return signals
