@@ -28,6 +28,7 @@ DEFAULTS: dict[str, object] = {
     "ARCHIVER_CRAWL_ID": None,
     "ARCHIVER_OPERATOR": "",
     "ARCHIVER_CONTACT_URL": "https://github.com/news-archiver/news-archiver",
+    "ARCHIVER_SITES_DIR": "",
 }
 
 PIPELINES = {

@@ -1,4 +1,11 @@
-"""``archiver crawl``: crawl start URLs on their own hosts into WARCs and items."""
+"""``archiver crawl``: crawl configured news sites, or start URLs, into WARCs and items.
+
+``archiver crawl SITE...`` and ``archiver crawl --all`` run the ``news`` spider
+on site configs; ``archiver crawl --url URL`` runs the ``site`` spider, which
+discovers articles the same way (robots.txt sitemaps, announced feeds, links).
+Configs and arguments are checked before the crawler starts, so a bad config
+costs no request.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +14,27 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from archiver.commands.sites import add_sites_dir_argument
+from archiver.discovery.freshness import parse_since
 from archiver.runner import SettingError, parse_overrides, run_crawl
+from archiver.sites import SiteConfigError, load_sites, site_names, sites_dir
 from archiver.summary import print_summary
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "crawl", help="crawl start URLs (their own hosts) into WARC files and items"
+        "crawl", help="crawl configured news sites, or start URLs, into WARC files and items"
     )
-    parser.add_argument("--url", action="append", required=True, dest="urls", metavar="URL",
-                        help="start URL (repeatable); links on its host are followed")
+    parser.add_argument("sites", nargs="*", metavar="SITE",
+                        help="configured site name (see `archiver sites`) or a config file")
+    parser.add_argument("--all", action="store_true", help="crawl every configured site")
+    parser.add_argument("--url", action="append", default=[], dest="urls", metavar="URL",
+                        help="start URL without a config (repeatable); its hosts' links, "
+                        "robots.txt sitemaps and announced feeds are followed")
+    parser.add_argument("--since", metavar="AGE",
+                        help="skip sitemap and feed entries older than this: 30m, 12h, 2d, "
+                        "1w, or a date (2026-11-20)")
+    add_sites_dir_argument(parser)
     parser.add_argument("--output", type=Path, default=Path("output"), metavar="DIR",
                         help="archive root: WARCs in DIR/warc/, items in DIR/*.jsonl")
     parser.add_argument("--max-pages", type=int, metavar="N",
@@ -27,21 +45,41 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
+def _spider(args: argparse.Namespace, overrides: dict[str, str]) -> tuple[str, dict[str, str]]:
+    """The spider and its arguments; raises ValueError/SiteConfigError on bad input."""
+    if args.urls and (args.sites or args.all):
+        raise ValueError("give either SITE names / --all, or --url URLs, not both")
+    if not (args.urls or args.sites or args.all):
+        raise ValueError("nothing to crawl: name SITEs (see `archiver sites`), --all, "
+                         "or --url URL")
+    since = {}
+    if args.since:
+        parse_since(args.since)
+        since = {"since": args.since}
+    if args.urls:
+        for url in args.urls:
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise ValueError(f"--url {url!r}: not an http(s) URL, e.g. "
+                                 "--url https://example.org/")
+        return "site", {"urls": ",".join(args.urls), **since}
+    directory = sites_dir(args.sites_dir or overrides.get("ARCHIVER_SITES_DIR"))
+    names = list(dict.fromkeys([*args.sites, *(site_names(directory) if args.all else [])]))
+    if not names:
+        raise ValueError(f"--all: no site configs (*.yaml) in {directory}")
+    load_sites(names, directory)
+    overrides["ARCHIVER_SITES_DIR"] = str(directory)
+    return "news", {"site": ",".join(names), **since}
+
+
 def run(args: argparse.Namespace) -> int:
-    for url in args.urls:
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            print(f"--url {url!r}: not an http(s) URL, e.g. --url https://example.org/",
-                  file=sys.stderr)
-            return 2
     try:
         overrides = parse_overrides(args.settings)
-    except SettingError as error:
+        spider, spider_args = _spider(args, overrides)
+    except (SettingError, SiteConfigError, ValueError) as error:
         print(error, file=sys.stderr)
         return 2
-    result = run_crawl(
-        "site", {"urls": ",".join(args.urls)}, args.output, args.crawl_id, args.max_pages,
-        overrides,
-    )
+    result = run_crawl(spider, spider_args, args.output, args.crawl_id, args.max_pages,
+                       overrides)
     print_summary(result)
     return 0 if result.ok else 1
