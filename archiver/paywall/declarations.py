@@ -53,21 +53,12 @@ def _free_flag(value: Any) -> bool | None:
     return None
 
 
-def _parts(item: dict[str, Any]) -> list[dict[str, Any]]:
-    parts = item.get("hasPart")
-    if isinstance(parts, dict):
-        return [parts]
-    if isinstance(parts, list):
-        return [part for part in parts if isinstance(part, dict)]
-    return []
-
-
-def _selectors(part: dict[str, Any]) -> list[str]:
-    selector = part.get("cssSelector")
-    if isinstance(selector, str):
-        return [selector]
-    if isinstance(selector, list):
-        return [item for item in selector if isinstance(item, str)]
+def _listed(value: Any, kind: type) -> list[Any]:
+    """A JSON-LD value that may be one item or a list, as a list of ``kind``."""
+    if isinstance(value, kind):
+        return [value]
+    if isinstance(value, list):
+        return [item for item in value if isinstance(item, kind)]
     return []
 
 
@@ -80,11 +71,11 @@ def _schema_org(facts: PageFacts, found: Declaration) -> None:
         flag = _free_flag(item.get("isAccessibleForFree"))
         if flag is not None:
             flags.append((flag, f"JSON-LD {label} isAccessibleForFree={flag}"))
-        for part in _parts(item):
+        for part in _listed(item.get("hasPart"), dict):
             part_flag = _free_flag(part.get("isAccessibleForFree"))
             if part_flag is None:
                 continue
-            selectors = _selectors(part)
+            selectors = _listed(part.get("cssSelector"), str)
             flags.append((part_flag, f"JSON-LD hasPart {' '.join(selectors)} "
                                      f"isAccessibleForFree={part_flag}"))
             if part_flag is False:
