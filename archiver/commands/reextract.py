@@ -9,6 +9,8 @@ from pathlib import Path
 
 from scrapy.exporters import JsonLinesItemExporter
 
+from archiver.commands.sites import add_sites_dir_argument
+from archiver.sites import SiteConfigError, load_sites, sites_dir
 from archiver.toolkit.inputs import InputError, warc_paths
 from archiver.toolkit.reextract import reextract
 
@@ -23,19 +25,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="where to write the items (JSON Lines, as a crawl's feed)")
     parser.add_argument("-j", "--jobs", type=int, metavar="N",
                         help="worker processes (default: one per core)")
+    parser.add_argument("--site", action="append", default=[], dest="sites", metavar="NAME",
+                        help="use this site config's paywall hints and article rules for its "
+                             "URLs, as the crawl did (repeatable)")
+    add_sites_dir_argument(parser)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     try:
         warcs = warc_paths(args.inputs)
-    except InputError as error:
+        sites = load_sites(args.sites, sites_dir(args.sites_dir)) if args.sites else []
+    except (InputError, SiteConfigError) as error:
         print(error, file=sys.stderr)
         return 2
     if args.jobs is not None and args.jobs < 1:
         print(f"--jobs {args.jobs}: give a number of processes >= 1", file=sys.stderr)
         return 2
-    result = reextract(warcs, args.jobs)
+    result = reextract(warcs, args.jobs, sites)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     with open(args.output, "wb") as stream:
         exporter = JsonLinesItemExporter(stream, encoding="utf-8")

@@ -4,9 +4,10 @@ An item from ``archiver reextract`` is built exactly as in the live crawl: the
 record's decoded body becomes a Scrapy response (Scrapy picks the response
 class, as its decompression middleware does), then ``captured_page``,
 ``analyse_page`` and ``analysed_item`` from :mod:`archiver.analysis` run on it,
-and the capture link names the record read. Files are scanned in parallel,
-then records are analysed in batches by a process pool, so a single large WARC
-also uses every core.
+with the paywall hints and article rules of the site config owning the URL
+(as the ``news`` spider uses them), and the capture link names the record read.
+Files are scanned in parallel, then records are analysed in batches by a process
+pool, so a single large WARC also uses every core.
 """
 
 from __future__ import annotations
@@ -24,7 +25,10 @@ from scrapy.responsetypes import responsetypes
 from archiver.analysis import analyse_page, analysed_item, captured_page
 from archiver.capture.middleware import Capture as CaptureLink
 from archiver.capture.warcfile import RecordLocation
+from archiver.discovery.classifier import is_article
+from archiver.discovery.scope import SiteScope
 from archiver.items import ArticleItem
+from archiver.sites import SiteConfig
 from archiver.toolkit.captures import (
     Capture,
     CaptureEntry,
@@ -66,8 +70,12 @@ def capture_link(entry: CaptureEntry, status: int) -> CaptureLink:
     )
 
 
-def analyse_capture(capture: Capture) -> ArticleItem | None:
-    """The item the live crawl would have emitted for this capture, or None."""
+def analyse_capture(capture: Capture, scopes: Sequence[SiteScope] = ()) -> ArticleItem | None:
+    """The item the live crawl would have emitted for this capture, or None.
+
+    The first of ``scopes`` owning the URL supplies the hints and article rules;
+    without one, the defaults of an ad-hoc ``archiver crawl --url`` apply.
+    """
     headers = Headers()
     for name, value in capture.headers:
         encoded = name.encode("latin-1", "replace")
@@ -79,7 +87,12 @@ def analyse_capture(capture: Capture) -> ArticleItem | None:
                               body=capture.body)
     if not isinstance(response, TextResponse):
         return None
-    analysis = analyse_page(captured_page(response))
+    scope = next((s for s in scopes if s.owns(url)), None)
+    if scope is None:
+        analysis = analyse_page(captured_page(response), None, is_article)
+    else:
+        analysis = analyse_page(captured_page(response), scope.config.paywall_hints(),
+                                scope.is_article)
     link = capture_link(capture.entry, capture.status)
     item = analysed_item(url, capture.status, analysis, link)
     if item is not None and not link.crawl_id:
@@ -88,12 +101,13 @@ def analyse_capture(capture: Capture) -> ArticleItem | None:
 
 
 def _analyse_batch(
-    batch: Sequence[tuple[int, CaptureEntry]],
+    batch: Sequence[tuple[int, CaptureEntry]], sites: Sequence[SiteConfig]
 ) -> tuple[list[tuple[int, ArticleItem]], list[str]]:
+    scopes = [SiteScope(config) for config in sites]
     items, problems = [], []
     for order, entry in batch:
         try:
-            item = analyse_capture(read_capture(entry))
+            item = analyse_capture(read_capture(entry), scopes)
         except Exception as error:  # a third-party record we cannot decode: name it, go on
             problems.append(f"{entry.path}@{entry.offset} ({entry.url}): "
                             f"{type(error).__name__}: {error}")
@@ -110,7 +124,9 @@ def _batches(entries: list[CaptureEntry], workers: int) -> Iterator[list[tuple[i
         yield numbered[start : start + size]
 
 
-def reextract(warcs: Sequence[Path], workers: int | None = None) -> ReextractResult:
+def reextract(
+    warcs: Sequence[Path], workers: int | None = None, sites: Sequence[SiteConfig] = ()
+) -> ReextractResult:
     """Items for every article captured in ``warcs``, in file and record order."""
     workers = workers or os.cpu_count() or 1
     result = ReextractResult()
@@ -124,7 +140,7 @@ def reextract(warcs: Sequence[Path], workers: int | None = None) -> ReextractRes
         result.records = len(entries)
         found: list[tuple[int, ArticleItem]] = []
         with progress("analysing records", len(entries)) as advance:
-            futures = [(pool.submit(_analyse_batch, batch), len(batch))
+            futures = [(pool.submit(_analyse_batch, batch, sites), len(batch))
                        for batch in _batches(entries, workers)]
             for future, size in futures:
                 items, problems = future.result()
