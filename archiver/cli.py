@@ -13,7 +13,7 @@ import sys
 
 from archiver import __version__
 
-COMMANDS = ["crawl", "demo", "check", "index", "reextract", "wacz", "replay", "sites"]
+COMMANDS = ["crawl", "demo", "check", "index", "reextract", "wacz", "replay", "sites", "report"]
 
 
 def build_parser() -> argparse.ArgumentParser:
