@@ -196,7 +196,7 @@ class NewsSpider(scrapy.Spider):
         if body is None:
             logger.warning("%s: not a sitemap (no XML body); archived, not read", response.url)
             return
-        sitemap = parse_sitemap(body)
+        sitemap = parse_sitemap(body, response.url)
         if not sitemap.is_index:
             yield from self._dated_entries(scope, sitemap.entries, "sitemap")
             return

@@ -16,6 +16,9 @@ from scrapy.utils.url import url_has_any_extension
 from archiver.page import CapturedPage
 
 FOLLOWED_SCHEMES = ("http://", "https://")
+# Scrapy lists the extensions without their dot, as its LinkExtractor adds it;
+# without the dot, "/harbour-after-storm" would end in the "rm" extension.
+SKIPPED_EXTENSIONS = frozenset(f".{extension}" for extension in IGNORED_EXTENSIONS)
 
 
 def page_links(page: CapturedPage) -> list[str]:
@@ -28,7 +31,7 @@ def page_links(page: CapturedPage) -> list[str]:
             continue
         url = urldefrag(urljoin(base, href))[0]
         if url.startswith(FOLLOWED_SCHEMES) and not url_has_any_extension(
-            url, IGNORED_EXTENSIONS
+            url, SKIPPED_EXTENSIONS
         ):
             seen.setdefault(url, None)
     return list(seen)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from urllib.parse import urljoin
 
 from lxml import etree
 from scrapy.http import Response, XmlResponse
@@ -78,14 +79,18 @@ def is_sitemap(response: Response) -> bool:
     return sitemap is not None and sitemap.type in ("urlset", "sitemapindex")
 
 
-def parse_sitemap(body: bytes) -> ParsedSitemap:
-    """Entries of a sitemap or sitemap index; none for a body that is not one."""
+def parse_sitemap(body: bytes, url: str) -> ParsedSitemap:
+    """Entries of a sitemap or sitemap index; none for a body that is not one.
+
+    ``<loc>`` must be absolute, but some CMSs write paths; they are resolved
+    against the sitemap's own URL rather than dropped.
+    """
     sitemap = _open(body)
     if sitemap is None or sitemap.type not in ("urlset", "sitemapindex"):
         return ParsedSitemap(is_index=False, entries=[])
     entries = [
         SitemapEntry(
-            url=entry["loc"],
+            url=urljoin(url, entry["loc"]),
             date=parse_date(entry.get("publication_date")) or parse_date(entry.get("lastmod")),
         )
         for entry in sitemap
