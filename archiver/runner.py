@@ -4,11 +4,21 @@ The CLI verbs build Scrapy settings from their arguments (output directory,
 crawl id, the JSON Lines feed, ``-s NAME=VALUE`` overrides) and run a spider
 with :class:`scrapy.crawler.CrawlerProcess`; the result says what was written
 and whether the crawl should count as failed for a scheduler.
+
+A run holds the output directory's lock (:mod:`archiver.catalog.lock`) and
+keeps Scrapy's ``JOBDIR`` in ``DIR/job/``: a run stopped by SIGINT/SIGTERM is
+resumed, under the same crawl id, by the next run; a finished run's job state
+is removed so that the next run is a fresh, incremental one; the job state of
+a run killed by SIGKILL cannot be trusted (Scrapy writes it only on a clean
+stop) and is discarded: that run's pages are fetched again, conditionally.
 """
 
 from __future__ import annotations
 
+import json
+import logging
 import os
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,9 +28,14 @@ from scrapy.settings import Settings
 from scrapy.utils.project import get_project_settings
 
 from archiver.addon import default_crawl_id
+from archiver.catalog.lock import RunLock, RunLocked
+from archiver.summary import GOOD_FINISH_REASONS, outcome
 
 SETTINGS_MODULE = "archiver.settings"
-GOOD_FINISH_REASONS = frozenset({"finished", "closespider_pagecount", "closespider_itemcount"})
+JOB_DIRNAME = "job"
+JOB_STATE = "archiver-job.json"
+
+logger = logging.getLogger(__name__)
 
 
 class SettingError(ValueError):
@@ -33,6 +48,11 @@ class CrawlResult:
     output_dir: Path
     items_path: Path
     stats: dict[str, Any] = field(default_factory=dict)
+    refusal: str | None = None
+
+    @property
+    def exit_code(self) -> int:
+        return RunLocked.exit_code if self.refusal else outcome(self.stats).exit_code
 
     @property
     def warc_files(self) -> list[Path]:
@@ -78,6 +98,34 @@ def crawl_settings(
     return settings
 
 
+def resume_or_reset_job(jobdir: Path, crawl_id: str) -> str:
+    """The crawl id to run under: a paused run's, else ``crawl_id`` with a clean JOBDIR."""
+    state_path = jobdir / JOB_STATE
+    try:
+        state = json.loads(state_path.read_text())
+    except (OSError, ValueError):
+        state = None
+    if state and state.get("state") == "paused":
+        logger.warning("resuming paused crawl %s from %s", state["crawl_id"], jobdir)
+        crawl_id = state["crawl_id"]
+    elif jobdir.exists():
+        if state:
+            logger.warning("crawl %s was killed; its job state in %s is discarded and its "
+                           "pages will be fetched again", state.get("crawl_id"), jobdir)
+        shutil.rmtree(jobdir)
+    jobdir.mkdir(parents=True, exist_ok=True)
+    state_path.write_text(json.dumps({"crawl_id": crawl_id, "state": "running"}))
+    return crawl_id
+
+
+def settle_job(jobdir: Path, crawl_id: str, stats: dict[str, Any]) -> None:
+    """Keep a paused run's JOBDIR for the next run; remove a finished run's."""
+    if outcome(stats).status == "paused":
+        (jobdir / JOB_STATE).write_text(json.dumps({"crawl_id": crawl_id, "state": "paused"}))
+    else:
+        shutil.rmtree(jobdir, ignore_errors=True)
+
+
 def run_crawl(
     spider: str,
     spider_args: dict[str, Any],
@@ -86,16 +134,34 @@ def run_crawl(
     max_pages: int | None = None,
     overrides: dict[str, str] | None = None,
 ) -> CrawlResult:
+    """Run one crawl under the output directory's lock (refused: ``result.refusal``)."""
+    overrides = dict(overrides or {})
     crawl_id = crawl_id or default_crawl_id()
-    output_dir.mkdir(parents=True, exist_ok=True)
-    settings = crawl_settings(output_dir, crawl_id, max_pages, overrides)
-    process = CrawlerProcess(settings)
-    crawler = process.create_crawler(spider)
-    process.crawl(crawler, **spider_args)
-    process.start()
+    lock = RunLock(output_dir)
+    try:
+        lock.acquire(crawl_id)
+    except RunLocked as refused:
+        return CrawlResult(crawl_id, output_dir, output_dir / f"{crawl_id}.jsonl",
+                           refusal=str(refused))
+    try:
+        jobdir_setting = overrides.get("JOBDIR", str(output_dir / JOB_DIRNAME))
+        jobdir = Path(jobdir_setting)
+        if jobdir_setting:
+            crawl_id = resume_or_reset_job(jobdir, crawl_id)
+            overrides["JOBDIR"] = jobdir_setting
+        settings = crawl_settings(output_dir, crawl_id, max_pages, overrides)
+        process = CrawlerProcess(settings)
+        crawler = process.create_crawler(spider)
+        process.crawl(crawler, **spider_args)
+        process.start()
+        stats = dict(crawler.stats.get_stats())
+        if jobdir_setting:
+            settle_job(jobdir, crawl_id, stats)
+    finally:
+        lock.release()
     return CrawlResult(
         crawl_id=crawl_id,
         output_dir=output_dir,
         items_path=output_dir / f"{crawl_id}.jsonl",
-        stats=dict(crawler.stats.get_stats()),
+        stats=stats,
     )

@@ -13,6 +13,7 @@ is in ``request.meta["warc_capture"]``.
 
 from __future__ import annotations
 
+import logging
 import socket
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,20 +21,43 @@ from pathlib import Path
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
-from scrapy.http import Response
+from scrapy.http import Headers, Response
+from scrapy.responsetypes import responsetypes
+from scrapy.settings import BaseSettings
 from scrapy.statscollectors import StatsCollector
+from warcio.exceptions import ArchiveLoadFailed
+from warcio.utils import Digester
 
 from archiver import __version__
 from archiver.capture import records
+from archiver.capture.revisits import (
+    PREVIOUS_META_KEY,
+    PROFILE_IDENTICAL,
+    PROFILE_NOT_MODIFIED,
+    CaptureIndex,
+    MemoryIndex,
+    Original,
+)
 from archiver.capture.warcfile import RecordLocation, RotatingWarcWriter
 
 CAPTURE_META_KEY = "warc_capture"
 CONFORMS_TO = "http://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"
 
+logger = logging.getLogger(__name__)
+
+
+def warc_directory(settings: BaseSettings) -> Path:
+    """``ARCHIVER_WARC_DIR``, or ``warc/`` under the output directory."""
+    return Path(settings.get("ARCHIVER_WARC_DIR") or Path(settings["ARCHIVER_OUTPUT_DIR"]) / "warc")
+
 
 @dataclass(frozen=True)
 class Capture:
-    """A response record on disk, as items and the catalog link to it."""
+    """A response or revisit record on disk, as items and the catalog link to it.
+
+    For a revisit, ``payload_digest`` is the referred payload's digest and
+    ``refers_to`` the record that holds that payload.
+    """
 
     location: RecordLocation
     url: str
@@ -41,6 +65,57 @@ class Capture:
     payload_digest: str
     fetched_at: str
     crawl_id: str
+    record_type: str = "response"
+    refers_to: Original | None = None
+    profile: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+
+    def original(self) -> Original:
+        """This capture as a later revisit record would refer to it."""
+        return self.refers_to or Original(
+            record_id=self.location.record_id,
+            url=self.url,
+            date=self.fetched_at,
+            filename=self.location.filename,
+            offset=self.location.offset,
+            payload_digest=self.payload_digest,
+        )
+
+
+def payload_digest(body: bytes) -> str:
+    """The ``WARC-Payload-Digest`` warcio writes for this body."""
+    digester = Digester("sha1")
+    digester.update(body)
+    return str(digester)
+
+
+def _header(response: Response, name: str) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value is not None else None
+
+
+def replayed_response(response: Response, http_headers, payload: bytes) -> Response:
+    """The archived response a 304 confirmed, handed on as if it had been sent again.
+
+    Downstream middlewares (decompression, redirects) and the spider see the
+    stored exchange: its status, headers and still-encoded body.
+    """
+    headers = Headers()
+    for name, value in http_headers.headers:
+        headers.appendlist(name, value.encode("latin-1"))
+    cls = responsetypes.from_args(headers=headers, url=response.url, body=payload)
+    return cls(
+        url=response.url,
+        status=int(http_headers.get_statuscode()),
+        headers=headers,
+        body=payload,
+        request=response.request,
+        flags=[*response.flags, "revisit"],
+        certificate=response.certificate,
+        ip_address=response.ip_address,
+        protocol=response.protocol,
+    )
 
 
 class WarcCaptureMiddleware:
@@ -52,10 +127,14 @@ class WarcCaptureMiddleware:
         self.stats: StatsCollector = crawler.stats
         self.crawl_id: str = settings["ARCHIVER_CRAWL_ID"]
         self.keep_credentials = settings.getbool("ARCHIVER_WARC_KEEP_CREDENTIALS")
-        output_dir = Path(settings["ARCHIVER_OUTPUT_DIR"])
-        warc_dir = settings.get("ARCHIVER_WARC_DIR") or output_dir / "warc"
+        self.dedup_min_size = (
+            settings.getint("ARCHIVER_DEDUP_MIN_SIZE")
+            if settings.getbool("ARCHIVER_DEDUP_ENABLED")
+            else None
+        )
+        self.index: CaptureIndex = MemoryIndex()
         self.writer = RotatingWarcWriter(
-            directory=Path(warc_dir),
+            directory=warc_directory(settings),
             prefix=settings.get("ARCHIVER_WARC_PREFIX") or self.crawl_id,
             max_size=settings.getint("ARCHIVER_WARC_MAX_SIZE"),
             warcinfo=self._warcinfo,
@@ -82,28 +161,94 @@ class WarcCaptureMiddleware:
     def process_response(self, request: Request, response: Response) -> Response:
         if "cached" in response.flags:
             return response
+        previous: Original | None = request.meta.get(PREVIOUS_META_KEY)
+        if response.status == 304 and previous is not None:
+            return self._not_modified(request, response, previous)
+        digest = payload_digest(response.body)
+        original = self._duplicate_of(response, digest)
+        if original is not None:
+            self.stats.inc_value("archiver/warc/revisits/identical")
+            self._write_exchange(request, response, digest, original, PROFILE_IDENTICAL)
+        else:
+            self._write_exchange(request, response, digest)
+        return response
+
+    def _duplicate_of(self, response: Response, digest: str) -> Original | None:
+        """An earlier record with this payload, for payloads worth a revisit.
+
+        Small payloads (error pages, empty bodies, tiny JSON) are stored again:
+        a revisit saves nothing there and makes replay depend on another record.
+        """
+        if (
+            self.dedup_min_size is None
+            or len(response.body) < self.dedup_min_size
+            or records.truncation_reason(response)
+        ):
+            return None
+        return self.index.original_for_digest(digest)
+
+    def _not_modified(self, request: Request, response: Response, previous: Original) -> Response:
+        """A 304 to our conditional request: a revisit record, and the stored page to parse."""
+        path = self.writer.directory / previous.filename
+        try:
+            http_headers, payload = records.read_http_record(path, previous.offset)
+        except (OSError, ValueError, StopIteration, ArchiveLoadFailed) as error:
+            logger.warning(
+                "%s: 304 Not Modified, but its earlier capture %s@%d cannot be read (%s); "
+                "archived as a plain 304 response", response.url, path, previous.offset, error,
+            )
+            self._write_exchange(request, response, payload_digest(response.body))
+            return response
+        self.stats.inc_value("archiver/warc/revisits/not_modified")
+        self._write_exchange(
+            request, response, previous.payload_digest, previous, PROFILE_NOT_MODIFIED
+        )
+        return replayed_response(response, http_headers, payload)
+
+    def _write_exchange(
+        self,
+        request: Request,
+        response: Response,
+        digest: str,
+        original: Original | None = None,
+        profile: str | None = None,
+    ) -> Capture:
+        """Write the response (or revisit) and request records, then publish the capture."""
         response_id, request_id = records.new_record_id(), records.new_record_id()
         date = records.warc_date()
-        response_record = records.response_record(response, response_id, request_id, date)
-        location = self.writer.write(response_record)
+        if original is None:
+            record = records.response_record(response, response_id, request_id, date)
+        else:
+            record = records.revisit_record(
+                response, response_id, request_id, date, original, profile or PROFILE_IDENTICAL
+            )
+        location = self.writer.write(record)
         self.writer.write(
             records.request_record(
                 request, response.url, request_id, response_id, date, self.keep_credentials
             )
         )
-        request.meta[CAPTURE_META_KEY] = Capture(
+        capture = Capture(
             location=location,
             url=response.url,
             status=response.status,
-            payload_digest=response_record.rec_headers.get_header("WARC-Payload-Digest"),
+            payload_digest=digest,
             fetched_at=date,
             crawl_id=self.crawl_id,
+            record_type=record.rec_type,
+            refers_to=original,
+            profile=profile,
+            etag=_header(response, "ETag"),
+            last_modified=_header(response, "Last-Modified"),
         )
-        self.stats.inc_value("archiver/warc/responses")
-        self.stats.inc_value(f"archiver/warc/responses/status_{response.status}")
-        if response_record.rec_headers.get_header("WARC-Truncated"):
+        request.meta[CAPTURE_META_KEY] = capture
+        self.index.remember(capture)
+        kind = "responses" if original is None else "revisits"
+        self.stats.inc_value(f"archiver/warc/{kind}")
+        self.stats.inc_value(f"archiver/warc/{kind}/status_{response.status}")
+        if record.rec_headers.get_header("WARC-Truncated"):
             self.stats.inc_value("archiver/warc/truncated")
-        return response
+        return capture
 
     def process_exception(self, request: Request, exception: Exception) -> None:
         """Archive the failure itself: a fetch that got no response is still evidence.

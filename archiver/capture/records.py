@@ -14,13 +14,16 @@ from __future__ import annotations
 import http
 from collections.abc import Iterable
 from io import BytesIO
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from scrapy.http import Request, Response
+from warcio.archiveiterator import ArchiveIterator
 from warcio.recordbuilder import RecordBuilder
 from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParser
 
+from archiver.capture.revisits import Original
 from archiver.capture.warcfile import WARC_VERSION
 
 CREDENTIAL_HEADERS = frozenset({"cookie", "authorization", "proxy-authorization"})
@@ -143,6 +146,52 @@ def response_record(
     for protocol in warc_protocols(response):
         record.rec_headers.add_header("WARC-Protocol", protocol)
     return record
+
+
+def revisit_record(
+    response: Response,
+    record_id: str,
+    concurrent_to: str,
+    date: str,
+    original: Original,
+    profile: str,
+) -> ArcWarcRecord:
+    """A ``revisit`` record: this exchange's HTTP headers, the payload by reference.
+
+    The block holds only the HTTP headers that came with this response (a 304's
+    own headers, or the duplicate's); ``WARC-Payload-Digest`` is the referred
+    payload's digest, so digest indexes resolve the revisit to it.
+    """
+    headers = {
+        "WARC-Record-ID": record_id,
+        "WARC-Date": date,
+        "WARC-Concurrent-To": concurrent_to,
+        "WARC-Refers-To": original.record_id,
+    }
+    if response.ip_address is not None:
+        headers["WARC-IP-Address"] = str(response.ip_address)
+    record = builder.create_revisit_record(
+        response.url,
+        original.payload_digest,
+        original.url,
+        original.date,
+        http_headers=response_http_headers(response),
+        warc_headers_dict=headers,
+    )
+    record.rec_headers.replace_header("WARC-Profile", profile)
+    for protocol in warc_protocols(response):
+        record.rec_headers.add_header("WARC-Protocol", protocol)
+    return record
+
+
+def read_http_record(path: Path, offset: int) -> tuple[StatusAndHeaders, bytes]:
+    """The HTTP headers and the payload as stored (still encoded) of one record."""
+    with open(path, "rb") as stream:
+        stream.seek(offset)
+        record = next(iter(ArchiveIterator(stream)))
+        if record.http_headers is None:
+            raise ValueError(f"{path}@{offset}: {record.rec_type} record has no HTTP headers")
+        return record.http_headers, record.raw_stream.read()
 
 
 def request_record(

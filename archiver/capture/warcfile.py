@@ -11,16 +11,21 @@ from __future__ import annotations
 
 import os
 import socket
-from collections.abc import Callable, Mapping
+import zlib
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from io import BytesIO
 from pathlib import Path
 
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
 from warcio.recordloader import ArcWarcRecord
 from warcio.warcwriter import WARCWriter
 
 WARC_VERSION = "1.1"
 OPEN_SUFFIX = ".open"
+PAIRED_TYPES = ("request", "response", "revisit")
 
 
 @dataclass(frozen=True)
@@ -117,3 +122,80 @@ class RotatingWarcWriter:
         final = self.directory / self._name
         os.replace(self.directory / (self._name + OPEN_SUFFIX), final)
         self.closed_files.append(final)
+
+
+@dataclass(frozen=True)
+class MendedFile:
+    """An ``.open`` file left by a killed run, cut to its last whole record and closed."""
+
+    path: Path
+    kept_bytes: int
+    dropped_bytes: int
+    records: int
+
+
+def complete_members(data: bytes) -> Iterator[tuple[int, int, bytes]]:
+    """``(offset, length, content)`` of each whole gzip member, stopping at a torn one.
+
+    warcio reads a torn member as a short record rather than an error, so the
+    gzip framing is checked here with zlib before warcio parses a member.
+    """
+    offset = 0
+    while offset < len(data):
+        inflater = zlib.decompressobj(wbits=31)
+        try:
+            content = inflater.decompress(data[offset:])
+        except zlib.error:
+            return
+        if not inflater.eof:
+            return
+        length = len(data) - offset - len(inflater.unused_data)
+        yield offset, length, content
+        offset += length
+
+
+def _whole_record(content: bytes) -> ArcWarcRecord | None:
+    """The record in one member, if the member holds exactly one whole record."""
+    try:
+        record = next(iter(ArchiveIterator(BytesIO(content))))
+        length = int(record.rec_headers.get_header("Content-Length"))
+    except (ArchiveLoadFailed, StopIteration, ValueError, TypeError):
+        return None
+    head_end = content.find(b"\r\n\r\n") + 4
+    return record if content[head_end + length :] == b"\r\n\r\n" else None
+
+
+def concurrent_ids(record: ArcWarcRecord) -> list[str]:
+    return [v for n, v in record.rec_headers.headers if n.lower() == "warc-concurrent-to"]
+
+
+def mend_open_file(open_path: Path) -> MendedFile | None:
+    """Truncate a killed run's ``.open`` file after its last whole record, and close it.
+
+    A trailing HTTP record whose ``WARC-Concurrent-To`` partner did not make it to
+    disk is dropped too: the capture middleware writes a pair before telling
+    anyone about it, so nothing refers to half a pair. A file with no whole
+    record left is deleted (``None`` is returned).
+    """
+    data = open_path.read_bytes()
+    kept: list[tuple[int, int, ArcWarcRecord]] = []
+    for offset, length, content in complete_members(data):
+        record = _whole_record(content)
+        if record is None:
+            break
+        kept.append((offset, length, record))
+    ids = {record.rec_headers.get_header("WARC-Record-ID") for _, _, record in kept}
+    while kept and kept[-1][2].rec_type in PAIRED_TYPES and not (
+        set(concurrent_ids(kept[-1][2])) <= ids
+    ):
+        ids.discard(kept.pop()[2].rec_headers.get_header("WARC-Record-ID"))
+    if not kept:
+        open_path.unlink()
+        return None
+    end = kept[-1][0] + kept[-1][1]
+    with open(open_path, "r+b") as stream:
+        stream.truncate(end)
+        os.fsync(stream.fileno())
+    final = open_path.with_name(open_path.name.removesuffix(OPEN_SUFFIX))
+    os.replace(open_path, final)
+    return MendedFile(final, end, len(data) - end, len(kept))

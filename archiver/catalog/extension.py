@@ -1,0 +1,92 @@
+"""Scrapy extension that keeps the catalog: one row per run, one per capture.
+
+Built before the engine, it takes the output directory's run lock, recovers
+what a killed run left behind (:mod:`archiver.catalog.recovery`), records the
+run, and becomes the capture middleware's index: each capture is cataloged
+once its records are flushed, and deduplication looks payload digests up
+here, across runs. When the engine stops it stores the run's stats, summary
+and outcome, then releases the lock.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from scrapy.settings import BaseSettings
+from sqlalchemy.engine import make_url
+
+from archiver.capture.middleware import WarcCaptureMiddleware, warc_directory
+from archiver.catalog.lock import RunLock
+from archiver.catalog.recovery import recover
+from archiver.catalog.store import CatalogStore, default_catalog_url
+from archiver.summary import outcome, run_summary
+
+logger = logging.getLogger(__name__)
+
+RECORDED_SETTINGS = (
+    "JOBDIR", "USER_AGENT", "ROBOTSTXT_OBEY", "DOWNLOAD_DELAY", "CONCURRENT_REQUESTS",
+    "CONCURRENT_REQUESTS_PER_DOMAIN", "AUTOTHROTTLE_ENABLED", "CLOSESPIDER_PAGECOUNT",
+    "CLOSESPIDER_ITEMCOUNT", "DEPTH_LIMIT",
+)
+
+
+def catalog_url(settings: BaseSettings) -> str:
+    return settings.get("ARCHIVER_CATALOG_URL") or default_catalog_url(
+        Path(settings["ARCHIVER_OUTPUT_DIR"])
+    )
+
+
+def recorded_settings(settings: BaseSettings) -> dict[str, Any]:
+    """The settings a researcher needs to know how a run was made (no passwords)."""
+    names = sorted(n for n in settings.attributes if n.startswith("ARCHIVER_"))
+    recorded = {name: settings.get(name) for name in (*names, *RECORDED_SETTINGS)}
+    if recorded.get("ARCHIVER_CATALOG_URL"):
+        url = make_url(recorded["ARCHIVER_CATALOG_URL"])
+        recorded["ARCHIVER_CATALOG_URL"] = url.render_as_string(hide_password=True)
+    return json.loads(json.dumps(recorded, default=str))
+
+
+class CatalogExtension:
+    def __init__(self, crawler: Crawler) -> None:
+        settings = crawler.settings
+        if not settings.getbool("ARCHIVER_CATALOG_ENABLED"):
+            raise NotConfigured("ARCHIVER_CATALOG_ENABLED is off")
+        self.crawler = crawler
+        self.crawl_id: str = settings["ARCHIVER_CRAWL_ID"]
+        output_dir = Path(settings["ARCHIVER_OUTPUT_DIR"])
+        self.lock = RunLock(output_dir)
+        self.lock.acquire(self.crawl_id)
+        self.store = CatalogStore(catalog_url(settings))
+        self.recovery = recover(self.store, warc_directory(settings), output_dir)
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.engine_stopped, signal=signals.engine_stopped)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CatalogExtension:
+        return cls(crawler)
+
+    def spider_opened(self, spider: Spider) -> None:
+        self.store.start_crawl(self.crawl_id, spider.name, recorded_settings(self.crawler.settings))
+        capture = self.crawler.get_downloader_middleware(WarcCaptureMiddleware)
+        if capture is not None:
+            capture.index = self.store
+        stats = self.crawler.stats
+        stats.set_value("archiver/recovery/interrupted_runs", len(self.recovery.interrupted))
+        stats.set_value("archiver/recovery/files_mended", len(self.recovery.mended))
+        stats.set_value("archiver/recovery/rows_dropped", self.recovery.rows_dropped)
+
+    def engine_stopped(self) -> None:
+        """After ``spider_closed``: the WARC files are closed and their stats final."""
+        stats = json.loads(json.dumps(self.crawler.stats.get_stats(), default=str))
+        state = outcome(stats)
+        self.store.finish_crawl(
+            self.crawl_id, state.status, state.reason, state.exit_code, stats, run_summary(stats)
+        )
+        self.store.close()
+        self.lock.release()

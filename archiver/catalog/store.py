@@ -1,0 +1,250 @@
+"""The catalog database: opened (and migrated) once per process, queried by the crawl.
+
+Times are stored as naive UTC datetimes (SQLite has no time zones); WARC dates
+are converted with warcio's own functions, so a ``WARC-Refers-To-Date`` read
+back from the catalog is the referred record's ``WARC-Date`` exactly.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, delete, event, select, update
+from sqlalchemy.orm import Session
+from warcio.timeutils import datetime_to_iso_date, iso_date_to_datetime
+
+from archiver.capture.middleware import Capture as CaptureEvent
+from archiver.capture.revisits import Original
+from archiver.catalog.models import Article, Capture, Crawl, Verdict
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+CATALOG_FILENAME = "catalog.sqlite"
+
+
+def default_catalog_url(output_dir: Path) -> str:
+    return f"sqlite:///{Path(output_dir).resolve() / CATALOG_FILENAME}"
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def warc_datetime(date: str) -> datetime:
+    return iso_date_to_datetime(date)
+
+
+def warc_date(when: datetime) -> str:
+    return datetime_to_iso_date(when, use_micros=True)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    """WAL lets ``archiver runs`` read while a crawl writes; foreign keys are checked."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the catalog's schema to the newest migration (alembic ``upgrade head``)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def original_of(row: Capture) -> Original:
+    payload = row.payload_capture
+    return Original(
+        record_id=payload.record_id,
+        url=payload.url,
+        date=warc_date(payload.fetched_at),
+        filename=payload.warc_filename,
+        offset=payload.warc_offset,
+        payload_digest=payload.payload_digest,
+    )
+
+
+class CatalogStore:
+    """Reads and writes the catalog; every write is committed before it returns."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        if url.startswith("sqlite:///"):
+            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        self.engine = create_engine(url)
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        upgrade(self.engine)
+        self.session = Session(self.engine, expire_on_commit=False)
+
+    def close(self) -> None:
+        self.session.close()
+        self.engine.dispose()
+
+    # crawls
+
+    def start_crawl(self, crawl_id: str, spider: str, settings: Mapping[str, Any]) -> None:
+        """Record a run starting, or a paused run resuming under the same id."""
+        crawl = self.session.get(Crawl, crawl_id)
+        if crawl is None:
+            crawl = Crawl(id=crawl_id, spider=spider, started_at=utcnow(), settings={})
+            self.session.add(crawl)
+        crawl.status, crawl.finished_at, crawl.finish_reason = "running", None, None
+        crawl.hostname, crawl.pid = socket.gethostname(), os.getpid()
+        crawl.settings = dict(settings)
+        self.session.commit()
+
+    def finish_crawl(
+        self, crawl_id: str, status: str, finish_reason: str, exit_code: int,
+        stats: Mapping[str, Any], summary: Mapping[str, Any],
+    ) -> None:
+        crawl = self.session.get(Crawl, crawl_id)
+        if crawl is None:
+            return
+        crawl.finished_at, crawl.status = utcnow(), status
+        crawl.finish_reason, crawl.exit_code = finish_reason, exit_code
+        crawl.stats, crawl.summary = dict(stats), dict(summary)
+        self.session.commit()
+
+    def mark_interrupted(self) -> list[str]:
+        """Runs still marked running (their process is gone: we hold the lock)."""
+        ids = list(self.session.scalars(select(Crawl.id).where(Crawl.status == "running")))
+        if ids:
+            self.session.execute(
+                update(Crawl).where(Crawl.id.in_(ids)).values(
+                    status="interrupted", finished_at=utcnow(), finish_reason="killed",
+                    exit_code=None,
+                )
+            )
+            self.session.commit()
+        return ids
+
+    def crawls(self, limit: int | None = None) -> list[Crawl]:
+        query = select(Crawl).order_by(Crawl.started_at.desc()).limit(limit)
+        return list(self.session.scalars(query))
+
+    # captures
+
+    def add_capture(self, event_: CaptureEvent) -> Capture:
+        """Catalog a capture whose records are already flushed to disk."""
+        refers_to = None
+        if event_.refers_to is not None:
+            refers_to = self.capture_by_record_id(event_.refers_to.record_id)
+        row = Capture(
+            crawl_id=event_.crawl_id,
+            url=event_.url,
+            fetched_at=warc_datetime(event_.fetched_at),
+            status=event_.status,
+            record_type=event_.record_type,
+            revisit_profile=event_.profile,
+            warc_filename=event_.location.filename,
+            warc_offset=event_.location.offset,
+            warc_length=event_.location.length,
+            record_id=event_.location.record_id,
+            payload_digest=event_.payload_digest,
+            etag=event_.etag,
+            last_modified=event_.last_modified,
+            refers_to=refers_to,
+        )
+        self.session.add(row)
+        self.session.commit()
+        return row
+
+    def remember(self, capture: CaptureEvent) -> None:
+        """:class:`~archiver.capture.revisits.CaptureIndex` hook: records are on disk."""
+        self.add_capture(capture)
+
+    def capture_by_record_id(self, record_id: str) -> Capture | None:
+        return self.session.scalar(select(Capture).where(Capture.record_id == record_id))
+
+    def original_for_digest(self, payload_digest: str) -> Original | None:
+        row = self.session.scalar(
+            select(Capture)
+            .where(Capture.payload_digest == payload_digest, Capture.record_type == "response")
+            .order_by(Capture.id)
+            .limit(1)
+        )
+        return original_of(row) if row is not None else None
+
+    def latest_capture(self, url: str) -> Capture | None:
+        return self.session.scalar(
+            select(Capture).where(Capture.url == url)
+            .order_by(Capture.fetched_at.desc(), Capture.id.desc()).limit(1)
+        )
+
+    def captures(self, crawl_id: str | None = None) -> list[Capture]:
+        query = select(Capture).order_by(Capture.id)
+        if crawl_id is not None:
+            query = query.where(Capture.crawl_id == crawl_id)
+        return list(self.session.scalars(query))
+
+    def drop_captures_beyond(self, filename: str, size: int) -> int:
+        """Forget captures (and their verdicts) whose bytes end past ``size``."""
+        ids = list(self.session.scalars(
+            select(Capture.id).where(
+                Capture.warc_filename == filename,
+                Capture.warc_offset + Capture.warc_length > size,
+            )
+        ))
+        if ids:
+            self.session.execute(delete(Verdict).where(Verdict.capture_id.in_(ids)))
+            self.session.execute(
+                update(Capture).where(Capture.refers_to_id.in_(ids)).values(refers_to_id=None)
+            )
+            self.session.execute(delete(Capture).where(Capture.id.in_(ids)))
+            self.session.commit()
+        return len(ids)
+
+    # articles and verdicts
+
+    def article(self, url: str) -> Article | None:
+        return self.session.scalar(select(Article).where(Article.url == url))
+
+    def record_article(
+        self, crawl_id: str, capture: Capture, url: str, final_url: str | None,
+        title: str | None, verdict: Mapping[str, Any] | None,
+    ) -> Article:
+        """Upsert the article and append its verdict to the history."""
+        article = self.article(url)
+        if article is None:
+            article = Article(url=url, first_seen=capture.fetched_at)
+            self.session.add(article)
+        article.final_url, article.title, article.last_seen = final_url, title, capture.fetched_at
+        if verdict is not None:
+            self.session.add(Verdict(
+                article=article,
+                crawl_id=crawl_id,
+                capture=capture,
+                observed_at=capture.fetched_at,
+                detected=bool(verdict.get("detected")),
+                kind=verdict.get("kind"),
+                truncated=bool(verdict.get("truncated")),
+                declared=verdict.get("declared"),
+                confidence=verdict.get("confidence"),
+                not_modified=capture.revisit_profile is not None
+                and capture.revisit_profile.endswith("server-not-modified"),
+                verdict=dict(verdict),
+            ))
+        self.session.commit()
+        return article
+
+    def verdict_history(self, url: str) -> list[Verdict]:
+        return list(self.session.scalars(
+            select(Verdict).join(Article).where(Article.url == url)
+            .order_by(Verdict.observed_at, Verdict.id)
+        ))
+
+    def referenced_files(self, crawl_ids: Iterable[str]) -> set[str]:
+        return set(self.session.scalars(
+            select(Capture.warc_filename).where(Capture.crawl_id.in_(list(crawl_ids))).distinct()
+        ))
