@@ -29,11 +29,21 @@ DEFAULTS: dict[str, object] = {
     "ARCHIVER_OPERATOR": "",
     "ARCHIVER_CONTACT_URL": "https://github.com/news-archiver/news-archiver",
     "ARCHIVER_SITES_DIR": "",
+    "ARCHIVER_CATALOG_ENABLED": True,
+    "ARCHIVER_CATALOG_URL": None,
+    "ARCHIVER_REVISIT_AFTER": "0",
+    "ARCHIVER_DEDUP_ENABLED": True,
+    "ARCHIVER_DEDUP_MIN_SIZE": 1024,
 }
+
+CATALOG_EXTENSION = "archiver.catalog.extension.CatalogExtension"
+RECRAWL_MIDDLEWARE = "archiver.catalog.recrawl.RecrawlMiddleware"
+RECRAWL_PRIORITY = 940
 
 PIPELINES = {
     "archiver.pipelines.CaptureLinkPipeline": 100,
     "archiver.pipelines.PaywallRecordPipeline": 200,
+    "archiver.catalog.pipeline.CatalogPipeline": 300,
 }
 
 
@@ -65,6 +75,8 @@ class Archiver:
         if not settings.get("ARCHIVER_CRAWL_ID"):
             settings.set("ARCHIVER_CRAWL_ID", default_crawl_id(), priority="addon")
         settings["DOWNLOADER_MIDDLEWARES"].setdefault(CAPTURE_MIDDLEWARE, CAPTURE_PRIORITY)
+        settings["DOWNLOADER_MIDDLEWARES"].setdefault(RECRAWL_MIDDLEWARE, RECRAWL_PRIORITY)
+        settings["EXTENSIONS"].setdefault(CATALOG_EXTENSION, 0)
         for pipeline, order in PIPELINES.items():
             settings["ITEM_PIPELINES"].setdefault(pipeline, order)
         if settings.getpriority("USER_AGENT") == SETTINGS_PRIORITIES["default"]:
