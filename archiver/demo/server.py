@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gzip
 import threading
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -31,9 +32,28 @@ class Route:
     gzip: bool = False
     chunked: bool = False
     reason: bytes | None = None
+    etag: bytes | None = None
+    last_modified: bytes | None = None
+    delay: float = 0.0
 
     def wire_body(self) -> bytes:
         return gzip.compress(self.body, mtime=0) if self.gzip else self.body
+
+    def validators(self) -> list[tuple[bytes, bytes]]:
+        """``ETag``/``Last-Modified`` headers, sent with the page and with a 304."""
+        pairs = [(b"ETag", self.etag)] if self.etag else []
+        return pairs + ([(b"Last-Modified", self.last_modified)] if self.last_modified else [])
+
+    def not_modified(self, headers: Mapping[str, str]) -> bool:
+        """Does a conditional request match (RFC 9110: If-None-Match wins)?"""
+        if_none_match = headers.get("If-None-Match")
+        if if_none_match is not None:
+            tags = {tag.strip() for tag in if_none_match.split(",")}
+            return self.etag is not None and (self.etag.decode() in tags or "*" in tags)
+        since = headers.get("If-Modified-Since")
+        return since is not None and self.last_modified is not None and (
+            since == self.last_modified.decode()
+        )
 
 
 @dataclass
@@ -58,13 +78,19 @@ class _Handler(BaseHTTPRequestHandler):
         route = self.server.routes.get(self.path) or Route(
             body=b"<html><body><h1>Not found</h1></body></html>", status=404
         )
+        time.sleep(route.delay)
+        if route.not_modified(self.headers):
+            head = [b"HTTP/1.1 304 Not Modified", *(n + b": " + v for n, v in route.validators())]
+            self.wfile.write(b"\r\n".join(head) + b"\r\n\r\n")
+            self.wfile.flush()
+            return
         reason = route.reason or HTTPStatus(route.status).phrase.encode()
         body = route.wire_body()
         head = [b"HTTP/1.1 %d %s" % (route.status, reason)]
         head.append(b"Content-Type: " + route.content_type)
         if route.gzip:
             head.append(b"Content-Encoding: gzip")
-        head += [name + b": " + value for name, value in route.headers]
+        head += [name + b": " + value for name, value in route.headers + route.validators()]
         if route.chunked:
             head.append(b"Transfer-Encoding: chunked")
         else:
@@ -103,6 +129,7 @@ class RunningSite:
     base_url: str
     log: RequestLog
     port: int
+    routes: dict[str, Route] = field(default_factory=dict)
 
 
 @contextmanager
@@ -117,7 +144,8 @@ def serve(routes: Mapping[str, Route], lifetime: float = 600.0) -> Iterator[Runn
     timer.daemon = True
     timer.start()
     try:
-        yield RunningSite(base_url=f"http://{LOOPBACK}:{port}", log=server.log, port=port)
+        yield RunningSite(base_url=f"http://{LOOPBACK}:{port}", log=server.log, port=port,
+                          routes=server.routes)
     finally:
         timer.cancel()
         server.shutdown()
