@@ -82,4 +82,4 @@ def run(args: argparse.Namespace) -> int:
     result = run_crawl(spider, spider_args, args.output, args.crawl_id, args.max_pages,
                        overrides)
     print_summary(result)
-    return 0 if result.ok else 1
+    return result.exit_code
