@@ -13,7 +13,10 @@ import sys
 
 from archiver import __version__
 
-COMMANDS = ["crawl", "demo", "check", "index", "reextract", "wacz", "replay", "sites", "report"]
+COMMANDS = [
+    "crawl", "demo", "check", "index", "reextract", "wacz", "replay", "sites", "report", "runs",
+    "schedule",
+]
 
 
 def build_parser() -> argparse.ArgumentParser:
