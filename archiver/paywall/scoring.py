@@ -1,8 +1,10 @@
 """From signals to a verdict: one documented rule, weights from ``data/weights.yaml``.
 
 * ``confidence`` is the noisy-or of the signal weights, ``1 - prod(1 - w)``,
-  each signal name counted once (its strongest piece of evidence), except
-  ``vendor``, which counts once however many vendors are found;
+  each signal name counted once (its strongest piece of evidence, so
+  ``vendor`` counts once however many vendors are found); the signals of a
+  group in ``weights.yaml`` (a subscription pitch, the shape of a teaser) are
+  combined first and capped, since they are one observation seen several ways;
 * ``detected`` when ``confidence`` reaches ``threshold``;
 * ``truncated``: a truncating signal fired (the text is shorter than the
   publisher says), or the page is detected, no soft signal fired and a teaser
@@ -38,13 +40,22 @@ def _strongest(signals: list[Signal]) -> dict[str, float]:
     return strongest
 
 
+def _noisy_or(weights: list[float]) -> float:
+    remaining = 1.0
+    for weight in weights:
+        remaining *= 1.0 - min(max(weight, 0.0), 1.0)
+    return 1.0 - remaining
+
+
 def score(signals: list[Signal]) -> Score:
     rules = load("weights")
     strongest = _strongest(signals)
-    remaining = 1.0
-    for weight in strongest.values():
-        remaining *= 1.0 - min(max(weight, 0.0), 1.0)
-    gated = 1.0 - remaining
+    weights = dict(strongest)
+    evidence: list[float] = []
+    for group in rules["groups"].values():
+        members = [weights.pop(name) for name in group["signals"] if name in weights]
+        evidence.append(min(_noisy_or(members), group["cap"]))
+    gated = _noisy_or([*evidence, *weights.values()])
     detected = gated >= rules["threshold"]
     fired = {name for name, weight in strongest.items() if weight > 0}
     soft = bool(fired.intersection(rules["soft"]))
