@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from archiver.toolkit.inputs import InputError, item_files, read_items, warc_paths
+from archiver.toolkit.pages import pages_from_items
 from archiver.toolkit.replay import (
     COLLECTION_DIR,
     PywbMissing,
@@ -74,9 +75,10 @@ def run(args: argparse.Namespace) -> int:
                   "is the port in use? try --port", file=sys.stderr)
             return 1
         print(f"replaying at {replay_url(args.port, args.collection)}", flush=True)
-        first = next(read_items(item_files(args.directory)), None)
-        if first:
-            print(f"first article: {replay_url(args.port, args.collection, first['url'])}",
+        articles = pages_from_items(read_items(item_files(args.directory)),
+                                    {warc.name for warc in warcs})
+        if articles:
+            print(f"first article: {replay_url(args.port, args.collection, articles[0].url)}",
                   flush=True)
         print("press Ctrl-C to stop", flush=True)
         server.wait()
