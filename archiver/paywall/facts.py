@@ -23,7 +23,7 @@ from archiver.extraction import ArticleText
 from archiver.page import CapturedPage
 from archiver.paywall.data import load
 
-Region = Literal["gate", "chrome", "hidden"]
+Region = Literal["gate", "chrome", "hidden", "furniture"]
 
 _SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "head", "title"})
 _CJK = "\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff"
@@ -201,8 +201,10 @@ class PageFacts:
     # -- regions -----------------------------------------------------------
 
     def region(self, element: etree._Element) -> tuple[Region | None, etree._Element | None]:
-        """``gate``, ``chrome`` or ``hidden`` from the nearest ancestor that says
-        so, with that ancestor; ``(None, None)`` for plain content."""
+        """``gate``, ``chrome`` or ``hidden`` from the nearest ancestor whose class,
+        id, style or ``hidden`` attribute says so, with that ancestor; else
+        ``furniture`` from the nearest chrome tag (``aside``, ``form``...), which
+        paywall boxes use too; ``(None, None)`` for plain content."""
         chain: list[etree._Element] = []
         found: tuple[Region | None, etree._Element | None] = (None, None)
         node: etree._Element | None = element
@@ -210,15 +212,18 @@ class PageFacts:
             if node in self._regions:
                 found = self._regions[node]
                 break
-            chain.append(node)
             own = self._own_region(node)
-            if own is not None:
+            if own is not None and own != "furniture":
                 found = (own, node)
+                self._regions[node] = found
                 break
+            chain.append(node)
             if node.tag in layout().content_tags:
                 break
             node = node.getparent()
-        for visited in chain:
+        for visited in reversed(chain):
+            if found[0] is None and self._own_region(visited) == "furniture":
+                found = ("furniture", visited)
             self._regions[visited] = found
         return found
 
@@ -235,7 +240,7 @@ class PageFacts:
             if rules.chrome.search(names):
                 return "chrome"
         if tag in rules.chrome_tags:
-            return "chrome"
+            return "furniture"
         return None
 
     def is_hidden(self, element: etree._Element) -> bool:

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 PLACEHOLDERS = {
     "{n}": r"\d+(?:[.,]\d+)?",
     "{word}": r"\S+",
-    "{...}": r"(?:\S+\s+){0,8}?\S*",
+    "{...}": r"(?:\S+\s+){0,8}?",
     "{price}": (r"(?:[$€£¥₹]\s?\d+(?:[.,]\d+)?"
                 r"|\d+(?:[.,]\d+)?\s?(?:€|\$|£|eur\b|euro\b|kr\b|zł|chf\b))"),
 }
@@ -29,8 +29,16 @@ _APOSTROPHES = "'\u2019"
 
 
 def _tokens(phrase: str) -> list[str]:
-    """A phrase split into trie keys: one per character, placeholder or space run."""
-    return [" " if token.isspace() else token for token in _TOKEN.findall(phrase.lower())]
+    """A phrase split into trie keys: one per character, placeholder or space run.
+    ``{...}`` takes the space after it, so it may also stand for no word at all."""
+    tokens: list[str] = []
+    for token in _TOKEN.findall(phrase.lower()):
+        if token.isspace():
+            if tokens and tokens[-1] == "{...}":
+                continue
+            token = " "
+        tokens.append(token)
+    return tokens
 
 
 def _token_regex(token: str) -> str:

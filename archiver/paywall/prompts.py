@@ -5,6 +5,8 @@ a file) plus the site's own ``PaywallHints.prompt_phrases``. Where a phrase
 stands decides what it means: right after the article body, or inside a paywall
 container, it is a gate; the same words in a menu, a related-story card, a
 newsletter box, a comment form or the footer are page chrome, and weigh zero.
+Chrome *tags* (``aside``, ``form``, ``button``...) hold paywall boxes as often
+as furniture, so a phrase in one counts only right after the body.
 """
 
 from __future__ import annotations
@@ -78,7 +80,10 @@ def find_prompts(facts: PageFacts, site_phrases: tuple[str, ...] = ()) -> list[S
         kind = classifier.fullmatch(match.group())
         category = (kind.lastgroup if kind else None) or "site"
         element = facts.element_at(start)
-        where = facts.region(element)[0] or facts.placement(start)
+        region = facts.region(element)[0]
+        where = region or facts.placement(start)
+        if region == "furniture" and facts.placement(start) == "after_body":
+            where = "after_body"
         weight = float(weights[category].get(where, 0.0))
         name = f"prompt.{category}"
         current = best.get(name)
