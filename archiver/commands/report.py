@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from archiver.toolkit.inputs import InputError
-from archiver.toolkit.report import load_articles, render_report
+from archiver.toolkit.report import load_report_data, render_report
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -18,16 +18,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="a crawl's output directory (its *.jsonl item files)")
     parser.add_argument("-o", "--output", type=Path, required=True, metavar="REPORT.html")
     parser.add_argument("--title", default="Paywall report", help="the report's title")
+    parser.add_argument("--catalog", metavar="URL",
+                        help="catalog database URL (default: DIR/catalog.sqlite when it exists, "
+                             "else the item files of DIR are read)")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     try:
-        articles = load_articles(args.directory)
+        data = load_report_data(args.directory, args.catalog)
     except InputError as error:
         print(error, file=sys.stderr)
         return 2
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(render_report(articles, args.title), encoding="utf-8")
-    print(f"{args.output}: {len(articles)} articles")
+    args.output.write_text(render_report(data, args.title), encoding="utf-8")
+    print(f"{args.output}: {len(data.articles)} articles in {len(data.runs)} runs "
+          f"(from {data.source})")
     return 0

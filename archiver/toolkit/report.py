@@ -3,8 +3,10 @@
 One self-contained file (inline CSS and SVG, no scripts, no server): the share
 of paywalled articles per site and kind, that share run by run, and every
 article with its verdict and the evidence for it, so a researcher can audit
-each conclusion. It reads the item files every crawl writes
-(``DIR/{crawl_id}.jsonl``); an article fetched in several runs appears once per
+each conclusion. It reads the run history from the catalog (``DIR/catalog.sqlite``
+or a ``--catalog`` URL) when there is one: every run, failed ones included, and
+every verdict observed; otherwise the item files every crawl writes
+(``DIR/{crawl_id}.jsonl``). An article fetched in several runs appears once per
 run, which is what "over time" needs.
 """
 
@@ -19,7 +21,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
 from archiver import __version__
+from archiver.catalog.models import Verdict
+from archiver.catalog.store import CATALOG_FILENAME, CatalogStore, default_catalog_url
 from archiver.toolkit.inputs import InputError, item_files, read_items
 from archiver.toolkit.svg import Segment, line_chart, stacked_bars
 
@@ -60,19 +67,54 @@ def articles_from_items(items: Iterable[dict[str, Any]]) -> list[ReportArticle]:
     ]
 
 
-def load_articles(directory: Path) -> list[ReportArticle]:
-    files = item_files(directory)
-    if not files:
-        raise InputError(f"{directory}: no item files (*.jsonl); give a crawl's output "
-                         "directory (the --output of archiver crawl)")
-    return articles_from_items(read_items(files))
-
-
 @dataclass(frozen=True)
 class Run:
     crawl_id: str
     started: str
-    """The earliest fetch time among its articles (the catalog is not needed for it)."""
+    """From the catalog, else the earliest fetch time among the run's articles."""
+    status: str = ""
+
+
+@dataclass
+class ReportData:
+    articles: list[ReportArticle]
+    runs: list[Run]
+    source: str
+
+
+def _iso(when: datetime) -> str:
+    return when.replace(tzinfo=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def load_catalog(url: str) -> ReportData:
+    """Every run and every verdict observation in the catalog at ``url``."""
+    store = CatalogStore(url)
+    try:
+        verdicts = store.session.scalars(
+            select(Verdict).options(joinedload(Verdict.article), joinedload(Verdict.capture))
+        ).all()
+        articles = [
+            ReportArticle(url=v.article.url, title=v.article.title, crawl_id=v.crawl_id,
+                          fetched_at=_iso(v.observed_at), paywall=v.verdict)
+            for v in verdicts
+        ]
+        runs = [Run(c.id, _iso(c.started_at), c.status) for c in store.crawls()]
+    finally:
+        store.close()
+    runs.sort(key=lambda r: (r.started, r.crawl_id))
+    return ReportData(articles, runs, f"catalog {url}")
+
+
+def load_report_data(directory: Path, catalog_url: str | None = None) -> ReportData:
+    """The catalog's history when there is one, else the item files of ``directory``."""
+    if catalog_url or (directory / CATALOG_FILENAME).is_file():
+        return load_catalog(catalog_url or default_catalog_url(directory))
+    files = item_files(directory)
+    if not files:
+        raise InputError(f"{directory}: no item files (*.jsonl) and no {CATALOG_FILENAME}; "
+                         "give a crawl's output directory (the --output of archiver crawl)")
+    articles = articles_from_items(read_items(files))
+    return ReportData(articles, runs_in_order(articles), f"item files in {directory}")
 
 
 def runs_in_order(articles: Sequence[ReportArticle]) -> list[Run]:
@@ -161,6 +203,7 @@ def _runs_section(articles: Sequence[ReportArticle], runs: Sequence[Run]) -> str
     labels = [run.crawl_id for run in runs]
     rows = "".join(
         f"<tr><td>{escape(run.crawl_id)}</td><td>{escape(run.started)}</td>"
+        f"<td>{escape(run.status) if run.status else NONE}</td>"
         f'<td class="num">{sum(a.crawl_id == run.crawl_id for a in articles)}</td>'
         + "".join(f'<td class="num">{NONE if v[i] is None else f"{v[i]:.0%}"}</td>'
                   for v in series.values())
@@ -171,8 +214,8 @@ def _runs_section(articles: Sequence[ReportArticle], runs: Sequence[Run]) -> str
     return (
         "<h2>Paywalled share over time, run by run</h2>"
         + line_chart([label[:30] for label in labels], list(series.items()))
-        + f"<table><tr><th>run</th><th>first fetch</th><th>articles</th>{head}</tr>{rows}"
-        "</table>"
+        + "<table><tr><th>run</th><th>started</th><th>status</th><th>articles</th>"
+        f"{head}</tr>{rows}</table>"
     )
 
 
@@ -209,8 +252,8 @@ def _articles_section(articles: Sequence[ReportArticle]) -> str:
     )
 
 
-def render_report(articles: Sequence[ReportArticle], title: str) -> str:
-    runs = runs_in_order(articles)
+def render_report(data: ReportData, title: str) -> str:
+    articles, runs = data.articles, data.runs
     walled = sum(a.state != "free" for a in articles)
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     return (
@@ -219,7 +262,8 @@ def render_report(articles: Sequence[ReportArticle], title: str) -> str:
         f"<h1>{escape(title)}</h1>"
         f"<p>{len(articles)} articles from {len({a.site for a in articles})} sites in "
         f"{len(runs)} runs; {walled} paywalled ({_share(walled, len(articles))}). "
-        f"Generated {generated} by news-archiver {__version__}.</p>"
+        f"Read from {escape(data.source)}; generated {generated} by news-archiver "
+        f"{__version__}.</p>"
         + _site_section(articles)
         + _runs_section(articles, runs)
         + _articles_section(articles)

@@ -60,6 +60,18 @@ def site_crawl(tmp_path_factory: pytest.TempPathFactory) -> SiteCrawl:
     return result
 
 
+@pytest.fixture(scope="session")
+def two_runs(tmp_path_factory: pytest.TempPathFactory) -> SiteCrawl:
+    """Two runs into one directory: the second finds every article unchanged and writes
+    identical-payload revisits pointing into the first run's WARC (via the catalog)."""
+    directory = tmp_path_factory.mktemp("toolkit") / "two-runs"
+    with serve(toolkit_routes()) as site:
+        for crawl_id in ("run-a", "run-b"):
+            output = crawl(site.base_url + "/", directory, "--crawl-id", crawl_id)
+            assert output.process.returncode == 0, output.process.stderr[-3000:]
+    return SiteCrawl(output, site.base_url)
+
+
 def tool(name: str) -> str:
     path = shutil.which(name)
     if path is None:

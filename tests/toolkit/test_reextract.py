@@ -44,6 +44,23 @@ def test_reextract_reproduces_the_live_crawl_items(site_crawl: SiteCrawl, tmp_pa
     assert walled["detected"] and walled["kind"] == "hard"
 
 
+def test_reextract_resolves_the_crawls_own_revisits_across_runs(two_runs: SiteCrawl,
+                                                                tmp_path: Path):
+    live = {item["warc_record_id"]: item for item in two_runs.output.items()}
+    revisits = [r for r in two_runs.output.records() if r.rec_type == "revisit"]
+    assert {r.header("WARC-Record-ID") for r in revisits} & live.keys(), (
+        "the second run must link some articles to revisit records"
+    )
+    process, items = reextract(tmp_path, two_runs.directory)
+    assert process.returncode == 0, process.stderr
+    again = {item["warc_record_id"]: item for item in items}
+    assert again.keys() == live.keys()
+    for record_id, item in live.items():
+        differing = {k: (v, again[record_id].get(k)) for k, v in item.items()
+                     if again[record_id].get(k) != v}
+        assert not differing, (item["url"], differing)
+
+
 def test_one_process_and_many_give_the_same_items(site_crawl: SiteCrawl, tmp_path: Path):
     warcs = site_crawl.output.warc_files
     single = reextract(tmp_path, *warcs, jobs="1")

@@ -31,7 +31,7 @@ def second_run(site_crawl: SiteCrawl, directory: Path) -> list[dict]:
 def test_report_shows_shares_per_site_kind_and_run(site_crawl: SiteCrawl, tmp_path: Path):
     directory = tmp_path / "runs"
     directory.mkdir()
-    for path in site_crawl.directory.glob("*.jsonl"):
+    for path in site_crawl.directory.glob("*.jsonl"):  # the item files, not the catalog
         (directory / path.name).write_bytes(path.read_bytes())
     items = second_run(site_crawl, directory)
     output = tmp_path / "report.html"
@@ -47,7 +47,7 @@ def test_report_shows_shares_per_site_kind_and_run(site_crawl: SiteCrawl, tmp_pa
     # articles, paywalled share, then hard, soft, registration, free with shares
     assert cells == ["8", "38%", "2 (25%)", "1 (12%)", "0 (0%)", "5 (62%)"]
 
-    runs = re.findall(r"<tr><td>(toolkit-run-\d)</td><td>([^<]*)</td>"
+    runs = re.findall(r"<tr><td>(toolkit-run-\d)</td><td>([^<]*)</td><td>&ndash;</td>"
                       r'<td class="num">(\d+)</td><td class="num">([^<]*)</td></tr>', html)
     assert [(r[0], r[2], r[3]) for r in runs] == [(CRAWL_ID, "4", "25%"),
                                                    ("toolkit-run-2", "4", "50%")]
@@ -57,8 +57,22 @@ def test_report_shows_shares_per_site_kind_and_run(site_crawl: SiteCrawl, tmp_pa
     assert html.count('class="state-soft"') == 1 and html.count('class="state-hard"') == 2
 
 
-def test_report_needs_item_files(tmp_path: Path):
+def test_report_reads_the_run_history_from_the_catalog(two_runs: SiteCrawl, tmp_path: Path):
+    output = tmp_path / "report.html"
+    process = run_archiver("report", str(two_runs.directory), "-o", str(output))
+    assert process.returncode == 0, process.stderr
+    assert "in 2 runs (from catalog sqlite:///" in process.stdout
+    html = output.read_text(encoding="utf-8")
+    runs = re.findall(r"<tr><td>(run-[ab])</td><td>([^<]*)</td><td>([^<]*)</td>"
+                      r'<td class="num">(\d+)</td><td class="num">([^<]*)</td></tr>', html)
+    assert [(r[0], r[2], r[3], r[4]) for r in runs] == [("run-a", "finished", "4", "25%"),
+                                                         ("run-b", "finished", "4", "25%")]
+    assert runs[0][1] < runs[1][1]
+    assert html.count('class="state-hard"') == 2
+
+
+def test_report_needs_item_files_or_a_catalog(tmp_path: Path):
     process = run_archiver("report", str(tmp_path), "-o", str(tmp_path / "r.html"))
     assert process.returncode == 2
-    assert "no item files (*.jsonl)" in process.stderr
+    assert "no item files (*.jsonl) and no catalog.sqlite" in process.stderr
     assert not (tmp_path / "r.html").exists()
