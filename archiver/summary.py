@@ -51,17 +51,16 @@ def run_summary(stats: dict[str, Any]) -> dict[str, Any]:
 def outcome(stats: dict[str, Any]) -> Outcome:
     """``finished`` (0), ``paused`` (3: resumable from JOBDIR) or ``failed`` (1).
 
-    A run that ends "finished" without archiving a single page (site down, DNS
-    gone, every request refused) is a failure too: schedulers must alert on it.
+    A run that ends "finished" without a single response (site down, DNS gone,
+    every connection refused) is a failure too: schedulers must alert on it.
     """
     reason = str(stats.get("finish_reason", "not started"))
     if reason in PAUSED_FINISH_REASONS:
         return Outcome("paused", EXIT_PAUSED, reason)
     if reason not in GOOD_FINISH_REASONS:
         return Outcome("failed", EXIT_FAILED, reason)
-    archived = stats.get("archiver/warc/responses", 0) + stats.get("archiver/warc/revisits", 0)
-    if not archived and stats.get("downloader/request_count", 0):
-        return Outcome("failed", EXIT_FAILED, "nothing archived")
+    if stats.get("downloader/request_count", 0) and not stats.get("downloader/response_count"):
+        return Outcome("failed", EXIT_FAILED, "no response at all")
     return Outcome("finished", EXIT_OK, reason)
 
 

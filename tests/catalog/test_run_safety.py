@@ -178,3 +178,11 @@ def test_sigint_pauses_and_the_next_run_resumes(tmp_path: Path):
     assert set(LATE) <= set(resumed_paths), "the pending requests were resumed"
     assert "/slow" not in resumed_paths and "/" not in resumed_paths, "fetched pages are not"
     assert not (output / "job").exists(), "a finished run leaves no job state behind"
+
+
+def test_a_run_that_gets_no_response_fails_for_the_scheduler(tmp_path: Path):
+    down = run_archiver("crawl", "--url", "http://127.0.0.1:9/", "--output", str(tmp_path),
+                        "--crawl-id", "down", *FAST, "-s", "RETRY_TIMES=0")
+    assert down.returncode == 1, down.stdout + down.stderr[-2000:]
+    assert "crawl down: failed (no response at all)" in down.stdout
+    assert catalog_rows(tmp_path, "SELECT status, exit_code FROM crawls") == [("failed", 1)]
