@@ -25,7 +25,7 @@ from archiver.paywall.data import load
 
 Region = Literal["gate", "chrome", "hidden", "furniture"]
 
-_SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "head", "title"})
+_SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "math"})
 _CJK = "\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff"
 _MIN_LINE_CHARS = 12
 _SNIPPET_CHARS = 40
@@ -60,7 +60,9 @@ class _Layout:
     body_tail_chars: int
 
 
-def _compile_layout() -> _Layout:
+@cache
+def layout() -> _Layout:
+    """``data/layout.yaml`` compiled, once per process."""
     data = load("layout")
     return _Layout(
         chrome_tags=frozenset(data["chrome_tags"]),
@@ -73,12 +75,6 @@ def _compile_layout() -> _Layout:
         after_body_window=int(data["after_body_window"]),
         body_tail_chars=int(data["body_tail_chars"]),
     )
-
-
-@cache
-def layout() -> _Layout:
-    """``data/layout.yaml`` compiled, once per process."""
-    return _compile_layout()
 
 
 class PageFacts:
@@ -121,16 +117,20 @@ class PageFacts:
 
         if body is not None:
             # A block element's start and end both separate words: "</div><a>"
-            # must not glue the div's last word to the link's first.
+            # must not glue the div's last word to the link's first. Nothing
+            # inside a script, template, svg... is text a reader sees.
             pending = False
+            skipped = 0
             for event, element in etree.iterwalk(body, events=("start", "end")):
                 tag = element.tag if isinstance(element.tag, str) else ""
                 pending = pending or tag in blocks
+                if tag in _SKIPPED_TAGS:
+                    skipped += 1 if event == "start" else -1
                 if event == "start":
-                    if element.text and tag and tag not in _SKIPPED_TAGS:
+                    if element.text and tag and not skipped:
                         add(element.text, element, pending)
                         pending = False
-                elif element.tail and element is not body:
+                elif element.tail and element is not body and not skipped:
                     parent = element.getparent()
                     if parent is not None:
                         add(element.tail, parent, pending)
