@@ -116,3 +116,27 @@ def test_bad_and_empty_html_never_crash():
         verdict = detect_paywall(CapturedPage("https://x.example/", body))
         assert isinstance(verdict, PaywallVerdict)
         assert not verdict.detected
+
+
+def test_a_prompt_quoted_in_the_middle_of_the_article_weighs_nothing():
+    paragraphs = [f"<p>Paragraph {i} of a long free article about the harbour, "
+                  f"with enough words to be read as text.</p>" for i in range(14)]
+    paragraphs.insert(3, "<p>Readers said the rival site shows 'subscribe to continue "
+                         "reading' after three paragraphs.</p>")
+    html = f"<html><body><article>{''.join(paragraphs)}</article></body></html>"
+    verdict = detect_paywall(CapturedPage("https://x.example/a", html.encode()))
+    assert not verdict.detected
+    assert all(s.weight == 0 for s in verdict.signals if s.name == "prompt.continue")
+
+
+def test_vendor_from_cookie_header():
+    page = CapturedPage("https://x.example/a", b"<html><body><p>Text.</p></body></html>",
+                        headers={"set-cookie": ["__pvi=abc; Path=/", "other=1"]})
+    assert detect_paywall(page).vendors == ["Piano/Tinypass"]
+
+
+def test_capture_of_a_subscribe_page_is_a_wall():
+    page = CapturedPage("https://x.example/subscribe?returnUrl=/story",
+                        b"<html><body><h1>Choose your plan</h1></body></html>")
+    verdict = detect_paywall(page)
+    assert verdict.detected and any(s.name == "url.wall_page" for s in verdict.signals)
