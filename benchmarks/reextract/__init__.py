@@ -1,0 +1,1 @@
+"""Re-extraction throughput: records/s of ``archiver reextract``, one process against all cores."""
