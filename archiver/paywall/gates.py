@@ -6,8 +6,9 @@ Three kinds of evidence, all read from the capture:
   hidden means the text was sent and hidden client-side (a soft wall); absent
   while the text is short means the server sent only the teaser (a hard wall);
 * the site config's own gate selectors;
-* a non-empty paywall container (``layout.yaml`` gate tokens) right after the
-  body, and an article body that sits in a hidden, blurred or faded element.
+* a non-empty paywall container (``layout.yaml`` gate tokens) or a link to a
+  subscribe/login page right after the body, and an article body that sits in
+  a hidden, blurred or faded element.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from lxml import etree
 
 from archiver.paywall.data import load
 from archiver.paywall.facts import PageFacts, count_words, layout
+from archiver.paywall.response import wall_url
 from archiver.paywall.verdict import Signal
 
 _MIN_GATE_WORDS = 3
@@ -87,6 +89,26 @@ def _containers_after_body(facts: PageFacts) -> list[Signal]:
     return []
 
 
+def _wall_links_after_body(facts: PageFacts) -> list[Signal]:
+    """A link to a subscribe or login page right after the body, outside chrome:
+    the call to action of a wall whose words we may not know."""
+    span = facts.body_span
+    if span is None:
+        return []
+    rules = layout()
+    for owner in facts.elements_between(span[1] - rules.body_tail_chars,
+                                        span[1] + rules.after_body_window):
+        link = owner if owner.tag == "a" else owner.getparent()
+        if link is None or link.tag != "a" or facts.region(link)[0] is not None:
+            continue
+        wall = wall_url(link.get("href") or "")
+        if wall:
+            weight = load("weights")["signals"]["gate.wall_link_after_body"]
+            return [Signal("gate.wall_link_after_body", weight,
+                           f"link {link.get('href')!r} ({wall[0]} page) after the body")]
+    return []
+
+
 def _hidden_body(facts: PageFacts) -> list[Signal]:
     offset = facts.last_line_offset
     if offset is None:
@@ -105,5 +127,6 @@ def find_gates(facts: PageFacts, declared_selectors: list[str], site_selectors: 
         _declared_parts(facts, declared_selectors, short)
         + _site_selectors(facts, site_selectors)
         + _containers_after_body(facts)
+        + _wall_links_after_body(facts)
         + _hidden_body(facts)
     )

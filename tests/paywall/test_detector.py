@@ -140,3 +140,14 @@ def test_capture_of_a_subscribe_page_is_a_wall():
                         b"<html><body><h1>Choose your plan</h1></body></html>")
     verdict = detect_paywall(page)
     assert verdict.detected and any(s.name == "url.wall_page" for s in verdict.signals)
+
+
+def test_a_subscribe_link_right_after_a_cut_teaser_is_evidence():
+    paragraphs = "".join(f"<p>Paragraph {i} of the teaser, long enough to be read as text "
+                         f"by the extractor.</p>" for i in range(3))
+    html = (f"<html><body><article>{paragraphs}<p>The council said the cost rose because"
+            f"...</p><a href='/subscribe?ref=wall'>Keep going</a></article></body></html>")
+    verdict = detect_paywall(CapturedPage("https://x.example/a", html.encode()))
+    assert evidence(verdict, "gate.wall_link_after_body") == [
+        "link '/subscribe?ref=wall' (paid page) after the body"]
+    assert evidence(verdict, "truncation.ellipsis")
