@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -140,13 +140,13 @@ def reextract(
         result.records = len(entries)
         found: list[tuple[int, ArticleItem]] = []
         with progress("analysing records", len(entries)) as advance:
-            futures = [(pool.submit(_analyse_batch, batch, sites), len(batch))
-                       for batch in _batches(entries, workers)]
-            for future, size in futures:
+            sizes = {pool.submit(_analyse_batch, batch, sites): len(batch)
+                     for batch in _batches(entries, workers)}
+            for future in as_completed(sizes):
                 items, problems = future.result()
                 found += items
                 result.problems += problems
-                advance(size)
+                advance(sizes[future])
     result.items = [item for _, item in sorted(found, key=lambda pair: pair[0])]
     for problem in result.problems:
         logger.warning(problem)
