@@ -143,10 +143,15 @@ class PageFacts:
         """The element whose own text holds the character at ``offset``."""
         return self._owners[max(bisect_right(self._starts, offset) - 1, 0)]
 
-    def elements_between(self, start: int, end: int) -> list[etree._Element]:
-        """The elements owning the text from ``start`` to ``end``, in page order."""
-        first = max(bisect_right(self._starts, start) - 1, 0)
-        last = bisect_right(self._starts, end)
+    def elements_at_body_end(self) -> list[etree._Element]:
+        """The elements owning the text of the article's last lines and of what
+        follows them (``layout.yaml`` windows), in page order: where a wall stands."""
+        span = self.body_span
+        if span is None:
+            return []
+        rules = layout()
+        first = max(bisect_right(self._starts, span[1] - rules.body_tail_chars) - 1, 0)
+        last = bisect_right(self._starts, span[1] + rules.after_body_window)
         return self._owners[first:last]
 
     @cached_property

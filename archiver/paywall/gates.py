@@ -19,7 +19,7 @@ from cssselect import HTMLTranslator, SelectorError
 from lxml import etree
 
 from archiver.paywall.data import load
-from archiver.paywall.facts import PageFacts, count_words, layout
+from archiver.paywall.facts import PageFacts, count_words
 from archiver.paywall.response import wall_url
 from archiver.paywall.verdict import Signal
 
@@ -67,14 +67,8 @@ def _site_selectors(facts: PageFacts, selectors: list[str]) -> list[Signal]:
 def _containers_after_body(facts: PageFacts) -> list[Signal]:
     """A visible, non-empty paywall container holding text at the body's end or
     just after it (found from the text there, not by scanning the tree)."""
-    span = facts.body_span
-    if span is None:
-        return []
-    rules = layout()
-    end = span[1]
     seen: set[etree._Element] = set()
-    for owner in facts.elements_between(end - rules.body_tail_chars,
-                                        end + rules.after_body_window):
+    for owner in facts.elements_at_body_end():
         region, container = facts.region(owner)
         if region != "gate" or container is None or container in seen:
             continue
@@ -92,12 +86,7 @@ def _containers_after_body(facts: PageFacts) -> list[Signal]:
 def _wall_links_after_body(facts: PageFacts) -> list[Signal]:
     """A link to a subscribe or login page right after the body, outside chrome:
     the call to action of a wall whose words we may not know."""
-    span = facts.body_span
-    if span is None:
-        return []
-    rules = layout()
-    for owner in facts.elements_between(span[1] - rules.body_tail_chars,
-                                        span[1] + rules.after_body_window):
+    for owner in facts.elements_at_body_end():
         link = owner if owner.tag == "a" else owner.getparent()
         if link is None or link.tag != "a" or facts.region(link)[0] is not None:
             continue
