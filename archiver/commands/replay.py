@@ -56,8 +56,7 @@ def run(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     try:
-        warcs = warc_paths([args.directory / "warc" if (args.directory / "warc").is_dir()
-                            else args.directory])
+        warcs = warc_paths([args.directory])
         pywb = find_pywb()
     except (InputError, PywbMissing) as error:
         print(error, file=sys.stderr)

@@ -80,7 +80,7 @@ def scan_warc(path: Path) -> list[CaptureEntry]:
     crawl_ids: dict[str, str | None] = {}
     current: str | None = None
     with open(path, "rb") as stream:
-        iterator = ArchiveIterator(stream)
+        iterator = ArchiveIterator(stream, arc2warc=True)
         for record in iterator:
             headers = record.rec_headers
             if record.rec_type == "warcinfo":
@@ -158,7 +158,7 @@ def resolve_revisits(entries: Iterable[CaptureEntry]) -> tuple[list[CaptureEntry
 def _open_record(path: str, offset: int, reader):
     with open(path, "rb") as stream:
         stream.seek(offset)
-        record = next(iter(ArchiveIterator(stream)))
+        record = next(iter(ArchiveIterator(stream, arc2warc=True)))
         return reader(record)
 
 

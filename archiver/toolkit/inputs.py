@@ -25,11 +25,16 @@ def is_warc(path: Path) -> bool:
 
 def warc_paths(paths: Iterable[Path]) -> list[Path]:
     """The WARC files named, and those under named directories (``*.open`` files skipped:
-    a crawl is still writing them)."""
+    a crawl is still writing them).
+
+    For a crawl's output directory only ``DIR/warc/`` is searched: other folders
+    there hold copies (``archiver replay``'s pywb collection in ``DIR/replay/``).
+    """
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found += sorted(p for p in path.rglob("*") if p.is_file() and is_warc(p))
+            root = path / "warc" if (path / "warc").is_dir() else path
+            found += sorted(p for p in root.rglob("*") if p.is_file() and is_warc(p))
         elif path.is_file():
             found.append(path)
         else:

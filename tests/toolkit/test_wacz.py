@@ -105,3 +105,19 @@ def test_wacz_refuses_two_warcs_with_one_name(site_crawl: SiteCrawl, tmp_path: P
     assert process.returncode == 2
     assert f"two WARCs named {warc.name}" in process.stderr
     assert not (tmp_path / "x.wacz").exists()
+
+
+def test_a_crawl_directory_packages_only_its_warc_folder(site_crawl: SiteCrawl, tmp_path: Path):
+    """``archiver replay`` keeps a pywb collection (copies of the WARCs) in ``DIR/replay/``."""
+    directory = tmp_path / "crawl"
+    (directory / "warc").mkdir(parents=True)
+    copies = directory / "replay" / "collections" / "crawl" / "archive"
+    copies.mkdir(parents=True)
+    for warc in site_crawl.output.warc_files:
+        (directory / "warc" / warc.name).write_bytes(warc.read_bytes())
+        (copies / warc.name).write_bytes(warc.read_bytes())
+    process = run_archiver("wacz", str(directory), "-o", str(tmp_path / "c.wacz"))
+    assert process.returncode == 0, process.stderr
+    with zipfile.ZipFile(tmp_path / "c.wacz") as archive:
+        assert sorted(n for n in archive.namelist() if n.startswith("archive/")) == [
+            f"archive/{w.name}" for w in site_crawl.output.warc_files]
