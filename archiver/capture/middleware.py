@@ -9,6 +9,12 @@ served from the HTTP cache carry the ``cached`` flag and are not archived again.
 The records are written synchronously before the response moves on, so by the
 time a spider callback runs, its response record is on disk and its location
 is in ``request.meta["warc_capture"]``.
+
+Two exchanges become ``revisit`` records instead (see :mod:`.revisits`): a 304
+to a conditional request that named the earlier record in
+``request.meta["archiver_previous"]`` (the stored response is then read back
+and handed on in place of the 304), and a payload of at least
+``ARCHIVER_DEDUP_MIN_SIZE`` bytes that the index already holds.
 """
 
 from __future__ import annotations
