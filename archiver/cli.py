@@ -14,8 +14,8 @@ import sys
 from archiver import __version__
 
 COMMANDS = [
-    "crawl", "demo", "check", "index", "reextract", "wacz", "replay", "sites", "report", "runs",
-    "schedule",
+    "crawl", "demo", "check", "detect", "index", "reextract", "wacz", "replay", "sites",
+    "report", "runs", "schedule",
 ]
 
 

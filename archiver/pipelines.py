@@ -42,6 +42,11 @@ class CaptureLinkPipeline:
 
 
 VERDICT_CONTENT_TYPE = "application/json"
+# Replay tools index metadata records by target URI: under the article's own URL
+# the verdict would shadow the article in pywb (as Browsertrix's ``urn:pageinfo:``
+# records would), so the verdict gets a URN of its own and points at the
+# response record with WARC-Refers-To.
+VERDICT_URN_PREFIX = "urn:paywall-verdict:"
 
 
 class PaywallRecordPipeline:
@@ -81,7 +86,7 @@ class PaywallRecordPipeline:
                 "verdict": verdict,
             }
             self.capture.write_metadata(
-                adapter["url"],
+                VERDICT_URN_PREFIX + adapter["url"],
                 adapter["warc_record_id"],
                 json.dumps(document, ensure_ascii=False, sort_keys=True).encode("utf-8"),
                 VERDICT_CONTENT_TYPE,

@@ -27,7 +27,7 @@ def test_verdicts_are_on_items_and_in_metadata_records(tmp_path: Path):
                 if r.rec_type == "metadata"}
     for item in items.values():
         record = metadata[item["warc_record_id"]]
-        assert record.header("WARC-Target-URI") == item["url"]
+        assert record.header("WARC-Target-URI") == "urn:paywall-verdict:" + item["url"]
         assert record.header("Content-Type") == "application/json"
         document = json.loads(record.block)
         assert document["type"] == "paywall-verdict"

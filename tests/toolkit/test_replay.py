@@ -97,11 +97,6 @@ def test_pywb_serves_archived_pages_back_unchanged(replay: Replay, site_crawl: S
     assert body == toolkit_routes()[path].body
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "PaywallRecordPipeline writes the verdict as a metadata record with the article's "
-    "WARC-Target-URI and Content-Type application/json; pywb indexes it (it skips only "
-    "application/warc-fields metadata) and, at the same second, sorts it before the "
-    "response, so it replays the verdict JSON instead of the article"))
 def test_pywb_serves_an_archived_article_back_with_its_text(replay: Replay,
                                                             site_crawl: SiteCrawl):
     body = fetch(replay.url(site_crawl.base_url + "/news/2026/11/harbour-reopens", "2026id_/"))
