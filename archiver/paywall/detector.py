@@ -45,7 +45,7 @@ def detect_paywall(
     signals: list[Signal] = [
         *find_response_signals(page),
         *find_prompts(facts, tuple(hints.prompt_phrases)),
-        *find_gates(facts, declaration.gated_selectors, hints.gate_selectors, short),
+        *find_gates(facts, declaration.gated_selectors, hints.gate_selectors, visible, short),
         *truncation,
         *declared_signals,
         *vendor_signals,

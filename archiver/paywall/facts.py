@@ -50,6 +50,7 @@ class _Layout:
     """``data/layout.yaml`` compiled once per process."""
 
     chrome_tags: frozenset[str]
+    furniture_tags: frozenset[str]
     content_tags: frozenset[str]
     chrome: re.Pattern[str]
     gate: re.Pattern[str]
@@ -66,6 +67,7 @@ def layout() -> _Layout:
     data = load("layout")
     return _Layout(
         chrome_tags=frozenset(data["chrome_tags"]),
+        furniture_tags=frozenset(data["furniture_tags"]),
         content_tags=frozenset(data["content_tags"]),
         chrome=_token_regex(data["chrome_tokens"]),
         gate=_token_regex(data["gate_tokens"]),
@@ -208,7 +210,7 @@ class PageFacts:
     def region(self, element: etree._Element) -> tuple[Region | None, etree._Element | None]:
         """``gate``, ``chrome`` or ``hidden`` from the nearest ancestor whose class,
         id, style or ``hidden`` attribute says so, with that ancestor; else
-        ``furniture`` from the nearest chrome tag (``aside``, ``form``...), which
+        ``furniture`` from the nearest furniture tag (``aside``, ``form``...), which
         paywall boxes use too; ``(None, None)`` for plain content."""
         chain: list[etree._Element] = []
         found: tuple[Region | None, etree._Element | None] = (None, None)
@@ -245,6 +247,8 @@ class PageFacts:
             if rules.chrome.search(names):
                 return "chrome"
         if tag in rules.chrome_tags:
+            return "chrome"
+        if tag in rules.furniture_tags:
             return "furniture"
         return None
 

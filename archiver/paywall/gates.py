@@ -7,8 +7,8 @@ Three kinds of evidence, all read from the capture:
   while the text is short means the server sent only the teaser (a hard wall);
 * the site config's own gate selectors;
 * a non-empty paywall container (``layout.yaml`` gate tokens) or a link to a
-  subscribe/login page right after the body, and an article body that sits in
-  a hidden, blurred or faded element.
+  subscribe/login page right after the body, and article text that sits in a
+  hidden, blurred or faded element.
 """
 
 from __future__ import annotations
@@ -83,6 +83,27 @@ def _containers_after_body(facts: PageFacts) -> list[Signal]:
     return []
 
 
+def _hidden_text_after_body(facts: PageFacts, visible: int) -> list[Signal]:
+    """A hidden element at the body's end holding article-length text (at
+    least half as much again as the reader sees): the rest of the article was
+    sent and is kept from the reader, a soft wall."""
+    limits = load("weights")["truncation"]
+    minimum = max(limits["hidden_text_words"], limits["hidden_text_ratio"] * visible)
+    seen: set[etree._Element] = set()
+    for owner in facts.elements_at_body_end():
+        region, container = facts.region(owner)
+        if region != "hidden" or container is None or container in seen:
+            continue
+        seen.add(container)
+        words = count_words(container.text_content())
+        if words >= minimum:
+            weight = load("weights")["signals"]["gate.hidden_text_after_body"]
+            return [Signal("gate.hidden_text_after_body", weight,
+                           f"{words} words hidden in {facts.describe(container)} "
+                           f"at the end of the body")]
+    return []
+
+
 def _wall_links_after_body(facts: PageFacts) -> list[Signal]:
     """A link to a subscribe or login page right after the body, outside chrome:
     the call to action of a wall whose words we may not know."""
@@ -110,12 +131,14 @@ def _hidden_body(facts: PageFacts) -> list[Signal]:
 
 
 def find_gates(facts: PageFacts, declared_selectors: list[str], site_selectors: list[str],
-               short: bool) -> list[Signal]:
-    """``gate.*`` signals; ``short`` says the extracted text looks like a teaser."""
+               visible: int, short: bool) -> list[Signal]:
+    """``gate.*`` signals for an extracted text of ``visible`` words; ``short``
+    says it looks like a teaser."""
     return (
         _declared_parts(facts, declared_selectors, short)
         + _site_selectors(facts, site_selectors)
         + _containers_after_body(facts)
         + _wall_links_after_body(facts)
+        + _hidden_text_after_body(facts, visible)
         + _hidden_body(facts)
     )

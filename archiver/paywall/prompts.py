@@ -5,8 +5,8 @@ a file) plus the site's own ``PaywallHints.prompt_phrases``. Where a phrase
 stands decides what it means: right after the article body, or inside a paywall
 container, it is a gate; the same words in a menu, a related-story card, a
 newsletter box, a comment form or the footer are page chrome, and weigh zero.
-Chrome *tags* (``aside``, ``form``, ``button``...) hold paywall boxes as often
-as furniture, so a phrase in one counts only right after the body.
+Furniture tags (``aside``, ``form``, ``dialog``...) hold paywall boxes as often
+as anything else, so a phrase in one counts only right after the body.
 """
 
 from __future__ import annotations
