@@ -156,6 +156,16 @@ class PageFacts:
         last = bisect_right(self._starts, span[1] + rules.after_body_window)
         return self._owners[first:last]
 
+    def containers_at_body_end(self, region: Region) -> list[etree._Element]:
+        """The distinct ``region`` containers (say, paywall boxes) holding text at
+        the body's end or just after it, in page order."""
+        found: list[etree._Element] = []
+        for owner in self.elements_at_body_end():
+            kind, container = self.region(owner)
+            if kind == region and container is not None and container not in found:
+                found.append(container)
+        return found
+
     @cached_property
     def body_span(self) -> tuple[int, int] | None:
         """Where the extracted article lies in :attr:`text`, found from its first

@@ -67,12 +67,7 @@ def _site_selectors(facts: PageFacts, selectors: list[str]) -> list[Signal]:
 def _containers_after_body(facts: PageFacts) -> list[Signal]:
     """A visible, non-empty paywall container holding text at the body's end or
     just after it (found from the text there, not by scanning the tree)."""
-    seen: set[etree._Element] = set()
-    for owner in facts.elements_at_body_end():
-        region, container = facts.region(owner)
-        if region != "gate" or container is None or container in seen:
-            continue
-        seen.add(container)
+    for container in facts.containers_at_body_end("gate"):
         if facts.is_hidden(container):
             continue
         if count_words(container.text_content()) < _MIN_GATE_WORDS:
@@ -89,12 +84,7 @@ def _hidden_text_after_body(facts: PageFacts, visible: int) -> list[Signal]:
     sent and is kept from the reader, a soft wall."""
     limits = load("weights")["truncation"]
     minimum = max(limits["hidden_text_words"], limits["hidden_text_ratio"] * visible)
-    seen: set[etree._Element] = set()
-    for owner in facts.elements_at_body_end():
-        region, container = facts.region(owner)
-        if region != "hidden" or container is None or container in seen:
-            continue
-        seen.add(container)
+    for container in facts.containers_at_body_end("hidden"):
         words = count_words(container.text_content())
         if words >= minimum:
             weight = load("weights")["signals"]["gate.hidden_text_after_body"]
