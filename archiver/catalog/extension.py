@@ -20,6 +20,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.settings import BaseSettings
 from sqlalchemy.engine import make_url
+from twisted.internet.task import LoopingCall
 
 from archiver.capture.middleware import WarcCaptureMiddleware, warc_directory
 from archiver.catalog.lock import RunLock
@@ -28,6 +29,8 @@ from archiver.catalog.store import CatalogStore, default_catalog_url
 from archiver.summary import outcome, run_summary
 
 logger = logging.getLogger(__name__)
+
+COMMIT_INTERVAL = 1.0  # seconds between catalog commits during a crawl
 
 RECORDED_SETTINGS = (
     "JOBDIR", "USER_AGENT", "ROBOTSTXT_OBEY", "DOWNLOAD_DELAY", "CONCURRENT_REQUESTS",
@@ -64,6 +67,7 @@ class CatalogExtension:
         self.lock.acquire(self.crawl_id)
         self.store = CatalogStore(catalog_url(settings))
         self.recovery = recover(self.store, warc_directory(settings), output_dir)
+        self.committer = LoopingCall(self.store.commit)
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.engine_stopped, signal=signals.engine_stopped)
 
@@ -76,6 +80,7 @@ class CatalogExtension:
         capture = self.crawler.get_downloader_middleware(WarcCaptureMiddleware)
         if capture is not None:
             capture.index = self.store
+        self.committer.start(COMMIT_INTERVAL, now=False)
         stats = self.crawler.stats
         stats.set_value("archiver/recovery/interrupted_runs", len(self.recovery.interrupted))
         stats.set_value("archiver/recovery/files_mended", len(self.recovery.mended))
@@ -83,6 +88,8 @@ class CatalogExtension:
 
     def engine_stopped(self) -> None:
         """After ``spider_closed``: the WARC files are closed and their stats final."""
+        if self.committer.running:
+            self.committer.stop()
         stats = json.loads(json.dumps(self.crawler.stats.get_stats(), default=str))
         state = outcome(stats)
         self.store.finish_crawl(
