@@ -9,6 +9,7 @@ flushes after each record so that a location handed out is already on disk.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import socket
 import zlib
@@ -106,6 +107,8 @@ class RotatingWarcWriter:
         self._serial += 1
         self._name = warc_filename(self.prefix, datetime.now(UTC), self._serial, self.hostname)
         self._file = open(self.directory / (self._name + OPEN_SUFFIX), "xb")  # noqa: SIM115
+        # Held until the process ends: recovery leaves a file alone while it is held.
+        fcntl.flock(self._file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         self._writer = WARCWriter(self._file, gzip=True, warc_version=WARC_VERSION)
         info = self._writer.create_warcinfo_record(self._name, dict(self._warcinfo(self._name)))
         self.warcinfo_id = info.rec_headers.get_header("WARC-Record-ID")
@@ -175,8 +178,11 @@ def mend_open_file(open_path: Path) -> MendedFile | None:
     A trailing HTTP record whose ``WARC-Concurrent-To`` partner did not make it to
     disk is dropped too: the capture middleware writes a pair before telling
     anyone about it, so nothing refers to half a pair. A file with no whole
-    record left is deleted (``None`` is returned).
+    record left is deleted (``None`` is returned). A file a live writer still
+    holds (another crawl sharing the WARC directory) raises ``BlockingIOError``.
     """
+    with open(open_path, "rb") as probe:
+        fcntl.flock(probe.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
     data = open_path.read_bytes()
     kept: list[tuple[int, int, ArcWarcRecord]] = []
     for offset, length, content in complete_members(data):

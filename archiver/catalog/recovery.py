@@ -34,7 +34,11 @@ def recover(store: CatalogStore, warc_dir: Path, output_dir: Path) -> Recovery:
     recovery = Recovery(interrupted=store.mark_interrupted())
     for open_path in sorted(Path(warc_dir).glob(f"*{OPEN_SUFFIX}")):
         name = open_path.name.removesuffix(OPEN_SUFFIX)
-        mended = mend_open_file(open_path)
+        try:
+            mended = mend_open_file(open_path)
+        except BlockingIOError:
+            logger.info("%s is being written by another live crawl; left alone", open_path)
+            continue
         if mended is None:
             recovery.deleted.append(name)
         else:
@@ -45,6 +49,8 @@ def recover(store: CatalogStore, warc_dir: Path, output_dir: Path) -> Recovery:
             )
     for name in store.referenced_files(recovery.interrupted) | set(recovery.deleted):
         path = Path(warc_dir) / name
+        if path.with_name(name + OPEN_SUFFIX).exists():
+            continue  # still held by a live writer
         recovery.rows_dropped += store.drop_captures_beyond(
             name, path.stat().st_size if path.exists() else 0
         )

@@ -7,6 +7,8 @@ import json
 from io import BytesIO
 from pathlib import Path
 
+import pytest
+
 from archiver.capture.middleware import Capture
 from archiver.capture.records import builder, new_record_id
 from archiver.capture.warcfile import RotatingWarcWriter, mend_open_file
@@ -35,15 +37,24 @@ def response(record_id: str, request_id: str):
     return record
 
 
-def left_open(tmp_path: Path, count: int) -> tuple[RotatingWarcWriter, Path, list]:
+def left_open(tmp_path: Path, count: int, *extra) -> tuple[RotatingWarcWriter, Path, list]:
     writer = RotatingWarcWriter(tmp_path, "k", max_size=10**9, warcinfo=info, hostname="h")
     locations = [writer.write(resource(n)) for n in range(count)]
+    for record in extra:
+        writer.write(record)
     open_path = tmp_path / (writer.current_filename + ".open")
     return writer, open_path, locations
 
 
+def killed(tmp_path: Path, count: int, *extra) -> tuple[Path, list]:
+    """An ``.open`` file as a killed process leaves it: its descriptor (and lock) gone."""
+    writer, open_path, locations = left_open(tmp_path, count, *extra)
+    writer._file.close()
+    return open_path, locations
+
+
 def test_a_torn_last_record_is_cut_and_the_file_closed(tmp_path: Path):
-    _, open_path, locations = left_open(tmp_path, 3)
+    open_path, locations = killed(tmp_path, 3)
     whole = open_path.read_bytes()
     open_path.write_bytes(whole + whole[locations[1].offset:][: locations[1].length // 2])
     mended = mend_open_file(open_path)
@@ -55,16 +66,24 @@ def test_a_torn_last_record_is_cut_and_the_file_closed(tmp_path: Path):
 
 
 def test_a_response_whose_request_never_reached_the_disk_is_dropped(tmp_path: Path):
-    writer, open_path, _ = left_open(tmp_path, 1)
-    intact = open_path.stat().st_size
-    writer.write(response(new_record_id(), new_record_id()))
+    open_path, locations = killed(tmp_path, 1, response(new_record_id(), new_record_id()))
+    intact = locations[0].offset + locations[0].length
     mended = mend_open_file(open_path)
     assert mended is not None and mended.path.stat().st_size == intact
     assert [r.rec_type for r in read_records(mended.path)] == ["warcinfo", "resource"]
 
 
+def test_a_file_a_live_writer_holds_is_left_alone(tmp_path: Path):
+    writer, open_path, _ = left_open(tmp_path, 2)
+    before = open_path.read_bytes()
+    with pytest.raises(BlockingIOError):
+        mend_open_file(open_path)
+    assert open_path.read_bytes() == before
+    writer.close()
+
+
 def test_a_file_without_a_whole_record_is_removed(tmp_path: Path):
-    _, open_path, _ = left_open(tmp_path, 1)
+    open_path, _ = killed(tmp_path, 1)
     open_path.write_bytes(open_path.read_bytes()[:40])  # inside the warcinfo record
     assert mend_open_file(open_path) is None
     assert list(tmp_path.iterdir()) == []
@@ -72,7 +91,7 @@ def test_a_file_without_a_whole_record_is_removed(tmp_path: Path):
 
 def test_recovery_drops_rows_and_items_past_the_end_and_marks_the_run(tmp_path: Path):
     warc_dir = tmp_path / "warc"
-    _, open_path, locations = left_open(warc_dir, 3)
+    open_path, locations = killed(warc_dir, 3)
     data = open_path.read_bytes()
     open_path.write_bytes(data[: locations[2].offset + 10])  # the last record torn
     store = CatalogStore(default_catalog_url(tmp_path))
