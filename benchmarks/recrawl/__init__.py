@@ -1,0 +1,1 @@
+"""Cost of an incremental recrawl against the first crawl of a site."""
