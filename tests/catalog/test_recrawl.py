@@ -35,6 +35,8 @@ def first_routes() -> dict:
         routes[path] = validated(article_page(f"Story number {n}", n), f"a{n}",
                                  etag=path not in LAST_MODIFIED_ONLY)
     routes["/print/a1"] = validated(routes["/news/a1"].body, "print-a1")
+    routes["/news/a3"].gzip = True  # a 304 hands on the stored, still-encoded body
+    routes["/news/a4"].chunked = True
     return routes
 
 
