@@ -64,5 +64,5 @@ class RunLock:
         except (OSError, ValueError, KeyError):
             who = "holder unknown"
         return (f"{self.output_dir}: another archiver run is using this output directory "
-                f"({who}; lock {self.path}). Not starting; exit {EXIT_LOCKED}, "
-                "the next scheduled run will try again.")
+                f"({who}; lock {self.path}). Not starting; the next scheduled run will "
+                "try again.")
