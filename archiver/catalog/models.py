@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, BigInteger, Float, ForeignKey, Index, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -103,7 +103,7 @@ class Verdict(Base):
     kind: Mapped[str | None] = mapped_column(String(20))
     truncated: Mapped[bool]
     declared: Mapped[str | None] = mapped_column(String(20))
-    confidence: Mapped[float | None]
+    confidence: Mapped[float | None] = mapped_column(Float)
     not_modified: Mapped[bool]
     verdict: Mapped[dict[str, Any]] = mapped_column(JSON)
 
