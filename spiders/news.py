@@ -26,6 +26,7 @@ from scrapy.utils.misc import load_object
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 
 from archiver.analysis import analyse_response, article_item
+from archiver.catalog.recrawl import with_lastmod
 from archiver.discovery.classifier import url_date
 from archiver.discovery.feeds import feed_entries
 from archiver.discovery.freshness import Freshness, parse_since
@@ -188,7 +189,7 @@ class NewsSpider(scrapy.Spider):
                 continue
             request = self._page_request(entry.url, scope, 1, source)
             if request is not None:
-                yield request
+                yield with_lastmod(request, entry.lastmod)
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
         scope = self._scope_of(response)

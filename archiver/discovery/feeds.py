@@ -14,14 +14,20 @@ from archiver.discovery.freshness import parse_date
 class FeedEntry:
     url: str
     date: datetime | None
+    lastmod: datetime | None = None
+    """The entry's ``updated`` date: a correction re-fetches the article."""
+
+
+def _parsed_date(entry: feedparser.FeedParserDict, *keys: str) -> datetime | None:
+    for key in keys:
+        parsed = entry.get(f"{key}_parsed")
+        if parsed:
+            return datetime(*parsed[:6], tzinfo=UTC)
+    return next((d for key in keys if (d := parse_date(entry.get(key)))), None)
 
 
 def _entry_date(entry: feedparser.FeedParserDict) -> datetime | None:
-    for key in ("published_parsed", "updated_parsed"):
-        parsed = entry.get(key)
-        if parsed:
-            return datetime(*parsed[:6], tzinfo=UTC)
-    return parse_date(entry.get("published") or entry.get("updated"))
+    return _parsed_date(entry, "published", "updated")
 
 
 def feed_entries(body: bytes, url: str) -> list[FeedEntry] | None:
@@ -33,5 +39,7 @@ def feed_entries(body: bytes, url: str) -> list[FeedEntry] | None:
     for entry in feed.entries:
         link = (entry.get("link") or "").strip()
         if link.startswith(("http://", "https://")):
-            found.setdefault(link, FeedEntry(link, _entry_date(entry)))
+            found.setdefault(
+                link, FeedEntry(link, _entry_date(entry), _parsed_date(entry, "updated"))
+            )
     return list(found.values())

@@ -44,6 +44,8 @@ class SitemapEntry:
     url: str
     date: datetime | None
     """``news:publication_date`` if given, else ``lastmod``."""
+    lastmod: datetime | None = None
+    """``lastmod`` alone: newer than the last capture means the page changed."""
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,7 @@ def parse_sitemap(body: bytes, url: str) -> ParsedSitemap:
         SitemapEntry(
             url=urljoin(url, entry["loc"]),
             date=parse_date(entry.get("publication_date")) or parse_date(entry.get("lastmod")),
+            lastmod=parse_date(entry.get("lastmod")),
         )
         for entry in sitemap
         if entry.get("loc")
