@@ -34,9 +34,11 @@ DEFAULTS: dict[str, object] = {
     "ARCHIVER_REVISIT_AFTER": "0",
     "ARCHIVER_DEDUP_ENABLED": True,
     "ARCHIVER_DEDUP_MIN_SIZE": 1024,
+    "ARCHIVER_ANALYSIS_PROCESSES": None,
 }
 
 CATALOG_EXTENSION = "archiver.catalog.extension.CatalogExtension"
+ANALYSIS_POOL_EXTENSION = "archiver.analysispool.AnalysisPool"
 RECRAWL_MIDDLEWARE = "archiver.catalog.recrawl.RecrawlMiddleware"
 RECRAWL_PRIORITY = 940
 
@@ -77,6 +79,7 @@ class Archiver:
         settings["DOWNLOADER_MIDDLEWARES"].setdefault(CAPTURE_MIDDLEWARE, CAPTURE_PRIORITY)
         settings["DOWNLOADER_MIDDLEWARES"].setdefault(RECRAWL_MIDDLEWARE, RECRAWL_PRIORITY)
         settings["EXTENSIONS"].setdefault(CATALOG_EXTENSION, 0)
+        settings["EXTENSIONS"].setdefault(ANALYSIS_POOL_EXTENSION, 0)
         for pipeline, order in PIPELINES.items():
             settings["ITEM_PIPELINES"].setdefault(pipeline, order)
         if settings.getpriority("USER_AGENT") == SETTINGS_PRIORITIES["default"]:

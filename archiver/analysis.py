@@ -2,8 +2,9 @@
 
 Parsing, extraction and detection cost milliseconds of CPU per page; run on the
 reactor thread they would stall every download in flight. ``analyse_response``
-does all of it in Twisted's thread pool from one parse of the page, and returns
-the links too so the spider never parses the page again.
+does all of it from one parse of the page, in worker processes
+(:class:`~archiver.analysispool.AnalysisPool`) or else Twisted's thread pool,
+and returns the links too so the spider never parses the page again.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.threads import deferToThread
 
+from archiver.analysispool import AnalysisPool
 from archiver.capture.middleware import CAPTURE_META_KEY, Capture
 from archiver.discovery.classifier import is_article
 from archiver.discovery.links import Requisite, feed_links, page_links, page_requisites
@@ -73,9 +75,14 @@ async def analyse_response(
     response: Response,
     hints: PaywallHints | None = None,
     classify: Callable[[CapturedPage], bool] = is_article,
+    pool: AnalysisPool | None = None,
 ) -> PageAnalysis:
     page = captured_page(response)
-    return await maybe_deferred_to_future(deferToThread(analyse_page, page, hints, classify))
+    if pool is not None:
+        deferred = pool.run(analyse_page, page, hints, classify)
+    else:
+        deferred = deferToThread(analyse_page, page, hints, classify)
+    return await maybe_deferred_to_future(deferred)
 
 
 def article_item(response: Response, analysis: PageAnalysis) -> ArticleItem | None:

@@ -85,8 +85,12 @@ def summary_lines(result: CrawlResult) -> list[str]:
         ("items", result.items_path),
     ]
     return [f"crawl {result.crawl_id}: {state.status} ({state.reason})"] + [
-        f"  {label + ':':<20}{value}" for label, value in rows
+        summary_row(label, value) for label, value in rows
     ]
+
+
+def summary_row(label: str, value: object) -> str:
+    return f"  {label + ':':<22}{value}"
 
 
 def print_summary(result: CrawlResult) -> None:

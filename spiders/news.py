@@ -26,6 +26,7 @@ from scrapy.utils.misc import load_object
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 
 from archiver.analysis import analyse_response, article_item
+from archiver.analysispool import AnalysisPool
 from archiver.catalog.recrawl import with_lastmod
 from archiver.discovery.classifier import url_date
 from archiver.discovery.feeds import feed_entries
@@ -226,7 +227,10 @@ class NewsSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             return
         scope = self._scope_of(response)
-        analysis = await analyse_response(response, self.hints[scope.name], scope.is_article)
+        analysis = await analyse_response(
+            response, self.hints[scope.name], scope.is_article,
+            self.crawler.get_extension(AnalysisPool),
+        )
         hops = response.meta.get(HOPS_META, 0) + 1
         if analysis.article is None and scope.config.discovery.feed_links:
             for url in analysis.feeds:

@@ -13,7 +13,7 @@ from pathlib import Path
 from archiver.demo.server import serve
 from archiver.demo.site import demo_routes
 from archiver.runner import run_crawl
-from archiver.summary import print_summary
+from archiver.summary import print_summary, summary_row
 from archiver.warccheck import check_warc
 
 LOOPBACK_SPEED = {
@@ -40,8 +40,8 @@ def run(args: argparse.Namespace) -> int:
     problems = [problem for path in result.warc_files for problem in check_warc(path)]
     for problem in problems:
         print(f"  WARC problem: {problem}")
-    print(f"  {'WARC check:':<20}{'FAILED' if problems else 'ok'} "
-          f"({len(result.warc_files)} file(s))")
+    verdict = "FAILED" if problems else "ok"
+    print(summary_row("WARC check", f"{verdict} ({len(result.warc_files)} file(s))"))
     if result.items_path.exists():
         for line in result.items_path.read_text(encoding="utf-8").splitlines():
             item = json.loads(line)
