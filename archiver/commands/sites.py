@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from archiver.sites import SiteConfigError, config_files, load_site, sites_dir
+from archiver.sites import SiteConfig, SiteConfigError, config_files, load_site, sites_dir
 
 
 def add_sites_dir_argument(parser: argparse.ArgumentParser) -> None:
@@ -48,15 +48,21 @@ def run(args: argparse.Namespace) -> int:
     return list_sites(paths)
 
 
-def validate(paths: list[Path]) -> int:
-    bad = 0
+def load_each(paths: list[Path]) -> tuple[list[tuple[Path, SiteConfig]], int]:
+    """Every config that loads, and how many did not (their errors go to stderr)."""
+    loaded, bad = [], 0
     for path in paths:
         try:
-            config = load_site(path)
+            loaded.append((path, load_site(path)))
         except SiteConfigError as error:
             bad += 1
             print(error, file=sys.stderr)
-            continue
+    return loaded, bad
+
+
+def validate(paths: list[Path]) -> int:
+    loaded, bad = load_each(paths)
+    for path, config in loaded:
         print(f"ok       {path} ({config.name})")
     print(f"{len(paths) - bad} of {len(paths)} site configs valid")
     return 1 if bad else 0
@@ -64,14 +70,8 @@ def validate(paths: list[Path]) -> int:
 
 def list_sites(paths: list[Path]) -> int:
     rows = [("NAME", "LANG", "REGION", "HOME", "TITLE")]
-    bad = 0
-    for path in paths:
-        try:
-            config = load_site(path)
-        except SiteConfigError as error:
-            bad += 1
-            print(error, file=sys.stderr)
-            continue
+    loaded, bad = load_each(paths)
+    for _, config in loaded:
         rows.append((config.name, config.language or "-", config.region or "-",
                      config.home[0], config.title or "-"))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
