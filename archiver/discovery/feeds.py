@@ -19,11 +19,16 @@ class FeedEntry:
 
 
 def _parsed_date(entry: feedparser.FeedParserDict, *keys: str) -> datetime | None:
+    # Only keys the entry really has: feedparser answers a missing ``updated``
+    # with ``published`` (and a deprecation warning), which is not a lastmod.
+    present = set(entry.keys())
     for key in keys:
-        parsed = entry.get(f"{key}_parsed")
+        parsed = entry.get(f"{key}_parsed") if f"{key}_parsed" in present else None
         if parsed:
             return datetime(*parsed[:6], tzinfo=UTC)
-    return next((d for key in keys if (d := parse_date(entry.get(key)))), None)
+    return next(
+        (d for key in keys if key in present and (d := parse_date(entry.get(key)))), None
+    )
 
 
 def _entry_date(entry: feedparser.FeedParserDict) -> datetime | None:
