@@ -10,6 +10,8 @@ from scrapy.exceptions import DropItem
 
 from archiver import __version__
 from archiver.capture.middleware import WarcCaptureMiddleware
+from archiver.capture.revisits import PROFILE_NOT_MODIFIED
+from archiver.catalog.extension import CatalogExtension
 
 CAPTURE_FIELDS = ("warc_filename", "warc_offset", "warc_record_id")
 
@@ -55,12 +57,18 @@ class PaywallRecordPipeline:
     The verdict goes into a ``metadata`` record that refers to the article's
     response record, so an archive alone tells a researcher what was captured
     and why it was judged complete or walled, without our item files.
+
+    A page that answered 304 is archived as a revisit that needs the earlier
+    capture's WARC for its payload anyway; when its verdict is the one the
+    catalog holds from that earlier capture, the verdict record written then
+    already describes it, and an unchanged recrawl writes no new one.
     """
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
         self.capture: WarcCaptureMiddleware | None = None
+        self.catalog: CatalogExtension | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> PaywallRecordPipeline:
@@ -68,6 +76,17 @@ class PaywallRecordPipeline:
 
     def open_spider(self) -> None:
         self.capture = self.crawler.get_downloader_middleware(WarcCaptureMiddleware)
+        self.catalog = self.crawler.get_extension(CatalogExtension)
+
+    def _already_described(self, adapter: ItemAdapter) -> bool:
+        if self.catalog is None:
+            return False
+        store = self.catalog.store
+        capture = store.capture_by_record_id(adapter.get("warc_record_id") or "")
+        if capture is None or capture.revisit_profile != PROFILE_NOT_MODIFIED:
+            return False
+        history = store.verdict_history(adapter["url"])
+        return bool(history) and history[-1].verdict == adapter["paywall"]
 
     def process_item(self, item):
         adapter = ItemAdapter(item)
@@ -78,7 +97,9 @@ class PaywallRecordPipeline:
         self.stats.inc_value(f"archiver/paywall/{kind}")
         if verdict.get("truncated"):
             self.stats.inc_value("archiver/paywall/truncated")
-        if self.capture is not None:
+        if self.capture is not None and self._already_described(adapter):
+            self.stats.inc_value("archiver/paywall/records_unchanged")
+        elif self.capture is not None:
             document = {
                 "type": "paywall-verdict",
                 "software": f"news-archiver/{__version__}",

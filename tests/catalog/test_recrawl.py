@@ -235,3 +235,17 @@ def test_console_summary_reports_revisits(runs):
     second = runs[3]
     assert re.search(rf"revisits, 304: +{len(UNCHANGED)}\n", second.process.stdout)
     assert re.search(r"revisits, duplicate: +1\n", second.process.stdout)
+
+
+def test_unchanged_recrawl_writes_no_new_verdict_records(runs):
+    _, base, _, second, _ = runs
+    described = {
+        record.target.removeprefix("urn:paywall-verdict:" + base)
+        for path in second.warc_files if path.name.startswith("run2-")
+        for record in read_records(path) if record.rec_type == "metadata"
+        and record.target.startswith("urn:paywall-verdict:")
+    }
+    assert described == {"/news/turning", "/news/mirror"}, "only new or changed verdicts"
+    items = {item["url"].removeprefix(base) for item in second.items()
+             if item["crawl_id"] == "run2"}
+    assert {"/news/a1", "/news/a3", "/news/turning"} <= items, "revisited articles still emit"
