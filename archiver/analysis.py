@@ -19,6 +19,7 @@ from twisted.internet.threads import deferToThread
 
 from archiver.analysispool import AnalysisPool
 from archiver.capture.middleware import CAPTURE_META_KEY, Capture
+from archiver.capture.records import header_pairs
 from archiver.discovery.classifier import is_article
 from archiver.discovery.links import Requisite, feed_links, page_links, page_requisites
 from archiver.extraction import ArticleText, extract_article
@@ -41,10 +42,8 @@ class PageAnalysis:
 
 def captured_page(response: Response) -> CapturedPage:
     headers: dict[str, list[str]] = {}
-    for name in response.headers:
-        headers[name.decode("latin-1").lower()] = [
-            v.decode("latin-1") for v in response.headers.getlist(name)
-        ]
+    for name, value in header_pairs(response.headers):
+        headers.setdefault(name.lower(), []).append(value)
     return CapturedPage(url=response.url, body=response.body, status=response.status,
                         headers=headers)
 

@@ -23,6 +23,16 @@ def run_archiver(*args: str, cwd: Path | None = None, timeout: float = 180) -> (
     )
 
 
+def _header_values(head: bytes, name: str) -> list[bytes]:
+    """Raw values of one header in a head block (first line skipped), in order."""
+    prefix = name.lower().encode() + b":"
+    return [
+        line.split(b":", 1)[1].strip()
+        for line in head.split(b"\r\n")[1:]
+        if line.lower().startswith(prefix)
+    ]
+
+
 @dataclass
 class Record:
     """A WARC record read back byte for byte from its own gzip member."""
@@ -51,12 +61,7 @@ class Record:
         return record
 
     def headers(self, name: str) -> list[str]:
-        prefix = name.lower().encode() + b":"
-        return [
-            line.split(b":", 1)[1].strip().decode("utf-8")
-            for line in self.warc_head.split(b"\r\n")[1:]
-            if line.lower().startswith(prefix)
-        ]
+        return [value.decode("utf-8") for value in _header_values(self.warc_head, name)]
 
     def header(self, name: str) -> str | None:
         values = self.headers(name)
@@ -83,12 +88,7 @@ class Record:
         return self.http_head.split(b"\r\n", 1)[0]
 
     def http_header_values(self, name: str) -> list[bytes]:
-        prefix = name.lower().encode() + b":"
-        return [
-            line.split(b":", 1)[1].strip()
-            for line in self.http_head.split(b"\r\n")[1:]
-            if line.lower().startswith(prefix)
-        ]
+        return _header_values(self.http_head, name)
 
 
 def read_records(path: Path) -> list[Record]:
