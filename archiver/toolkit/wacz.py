@@ -4,9 +4,22 @@ py-wacz 0.6 (``wacz create``) streams WARCs too, but it always writes a
 compressed ZipNum index (``indexes/index.cdx.gz`` + ``index.idx``), hashes every
 entry in a second pass over the finished ZIP, prints to stdout, and keeps
 passed pages only if its own page detection matches them. We want a plain sorted
-``indexes/index.cdxj`` (by cdxj-indexer, as ``archiver index`` writes it) and
-our page list with verdicts, so the few lines of ZIP and datapackage writing
-are here; ``wacz validate`` from py-wacz checks the result in the tests.
+CDXJ index (by cdxj-indexer, as ``archiver index`` writes it) and our page list
+with verdicts, so the few lines of ZIP and datapackage writing are here;
+``wacz validate`` from py-wacz checks the result in the tests.
+
+Two readers constrain the layout (both checked by tests/interop/):
+
+- The index is ``indexes/index.cdx`` holding CDXJ lines, as py-wacz's and
+  Browsertrix's ``.cdx(.gz)`` files do: pywb 2.10 ``wb-manager add --unpack-wacz``
+  only picks up ``*.cdx``/``*.cdx.gz`` members, and ReplayWeb.page reads
+  ``*.cdx`` and ``*.cdxj`` alike. One file, so ReplayWeb.page loads it once.
+- No ZIP64 extra field unless an entry needs one. ``force_zip64=True`` puts a
+  ZIP64 extra field into the local header but none into the central directory
+  (the sizes fit in 32 bits there); ReplayWeb.page 2.5.3 computes where an
+  entry's data starts from the central directory's extra length, so every read
+  landed 20 bytes early and no page was found. Each entry is opened with its
+  size known in advance, so zipfile writes ZIP64 fields only past 4 GiB.
 """
 
 from __future__ import annotations
@@ -30,6 +43,7 @@ from archiver.toolkit.pages import Page, pages_jsonl
 
 WACZ_VERSION = "1.1.1"
 CHUNK = 1 << 20
+INDEX_PATH = "indexes/index.cdx"
 
 
 @dataclass
@@ -46,8 +60,10 @@ def _resource(path: str, digest: hashlib._Hash, size: int) -> dict[str, Any]:
 
 def _add_stream(archive: zipfile.ZipFile, source: IO[bytes], info: zipfile.ZipInfo,
                 ) -> dict[str, Any]:
+    """Copy ``source`` into the entry ``info``, whose ``file_size`` must be the size of
+    ``source``: zipfile decides from it whether the local header needs ZIP64 fields."""
     digest, size = hashlib.sha256(), 0
-    with archive.open(info, "w", force_zip64=True) as target:
+    with archive.open(info, "w") as target:
         while chunk := source.read(CHUNK):
             digest.update(chunk)
             size += len(chunk)
@@ -88,8 +104,9 @@ def write_wacz(
             write_index(warcs, text)
             text.detach()
             index.seek(0)
-            info = zipfile.ZipInfo("indexes/index.cdxj", datetime.now(UTC).timetuple()[:6])
+            info = zipfile.ZipInfo(INDEX_PATH, datetime.now(UTC).timetuple()[:6])
             info.compress_type = zipfile.ZIP_DEFLATED
+            info.file_size = os.fstat(index.fileno()).st_size
             package.resources.append(_add_stream(archive, index, info))
         package.resources.append(_add_bytes(archive, "pages/pages.jsonl", pages_jsonl(pages)))
         datapackage = {

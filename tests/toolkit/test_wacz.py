@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import struct
 import subprocess
 import zipfile
 from pathlib import Path
@@ -38,9 +39,25 @@ def test_package_holds_the_warcs_stored_and_a_sorted_cdxj_index(package: Path,
             info = archive.getinfo(f"archive/{warc.name}")
             assert info.compress_type == zipfile.ZIP_STORED, "WARCs must be stored for seeking"
             assert archive.read(info) == warc.read_bytes()
-        index = archive.read("indexes/index.cdxj").decode()
+        index = archive.read("indexes/index.cdx").decode()
+        assert not [n for n in archive.namelist() if n.startswith("indexes/") and
+                    n != "indexes/index.cdx"], "ReplayWeb.page would load a second index"
     expected = run_archiver("index", str(site_crawl.directory)).stdout
     assert index == expected and index.splitlines() == sorted(index.splitlines())
+
+
+def test_local_headers_carry_the_extra_fields_of_the_central_directory(package: Path):
+    """ReplayWeb.page finds an entry's data from the central directory alone when that
+    has no extra field; a ZIP64 field in the local header only shifts every read."""
+    with zipfile.ZipFile(package) as archive, open(package, "rb") as raw:
+        for info in archive.infolist():
+            raw.seek(info.header_offset)
+            local = raw.read(30)
+            assert local[:4] == b"PK\x03\x04"
+            name_length, extra_length = struct.unpack("<HH", local[26:30])
+            assert extra_length == len(info.extra), info.filename
+            raw.seek(info.header_offset + 30 + name_length)
+            assert raw.read(extra_length) == info.extra, info.filename
 
 
 def test_datapackage_lists_every_file_with_its_digest(package: Path):
