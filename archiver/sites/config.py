@@ -8,6 +8,7 @@ site is adding a file. The schema forbids unknown keys so that a typo
 
 from __future__ import annotations
 
+import datetime
 import re
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
@@ -105,13 +106,48 @@ class PaywallSection(Section):
     declared_override: Literal["free", "paywalled", "metered", "registration"] | None = None
 
 
+class Source(Section):
+    """Where a config's facts (home, feeds, sitemaps, URL filters) come from.
+
+    Generated configs name the file and commit of the public project that
+    maintains those facts, so a reviewer can check them and a later run of
+    ``spiders/generate_sites.py`` can say what changed upstream.
+    """
+
+    repository: str | None = None
+    """``owner/name`` on GitHub, e.g. ``flairNLP/fundus``; null for a hand-written config."""
+    path: str | None = None
+    """File in that repository holding the publisher's definition."""
+    commit: Annotated[str, Field(pattern=r"^[0-9a-f]{40}$")] | None = None
+    publisher: str | None = None
+    """The publisher's identifier there (fundus: ``COUNTRY.Attribute``)."""
+    date: datetime.date
+    """Date of that commit (or of the last hand check)."""
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _complete(self) -> Source:
+        named = [self.repository, self.path, self.commit]
+        if any(named) and not all(named):
+            raise ValueError("repository, path and commit go together")
+        if not any(named) and not self.note:
+            raise ValueError("a hand-written source needs a note saying where its facts are from")
+        return self
+
+
 class SiteConfig(Section):
     """One news site: where to start, how to find articles, how to be polite."""
 
     name: Annotated[str, Field(pattern=NAME_PATTERN)]
     title: str = ""
+    country: Annotated[str, Field(pattern=r"^[a-z]{2}$")] | None = None
+    """ISO 3166-1 alpha-2 code of the country the title is published in, lower case."""
     region: str = ""
+    """Area the title covers: a region or city for regional titles, else the country."""
     language: Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")] | None = None
+    source: Source | None = None
+    verified: bool = False
+    """Checked against saved pages of the publisher (tests/discovery/test_site_corpus.py)."""
     home: list[HttpUrl] = Field(min_length=1)
     sections: list[HttpUrl] = Field(default_factory=list)
     feeds: list[HttpUrl] = Field(default_factory=list)
