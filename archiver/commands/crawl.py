@@ -14,10 +14,10 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from archiver.commands.sites import add_sites_dir_argument
+from archiver.commands.sites import add_filter_arguments, add_sites_dir_argument, site_filter
 from archiver.discovery.freshness import parse_since
 from archiver.runner import SettingError, parse_overrides, run_crawl
-from archiver.sites import SiteConfigError, load_sites, site_names, sites_dir
+from archiver.sites import SiteConfigError, select_sites, site_names, sites_dir
 from archiver.summary import print_summary
 
 
@@ -35,6 +35,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="skip sitemap and feed entries older than this: 30m, 12h, 2d, "
                         "1w, or a date (2026-11-20)")
     add_sites_dir_argument(parser)
+    add_filter_arguments(parser)
     parser.add_argument("--output", type=Path, default=Path("output"), metavar="DIR",
                         help="archive root: WARCs in DIR/warc/, items in DIR/*.jsonl")
     parser.add_argument("--max-pages", type=int, metavar="N",
@@ -47,8 +48,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _spider(args: argparse.Namespace, overrides: dict[str, str]) -> tuple[str, dict[str, str]]:
     """The spider and its arguments; raises ValueError/SiteConfigError on bad input."""
-    if args.urls and (args.sites or args.all):
-        raise ValueError("give either SITE names / --all, or --url URLs, not both")
+    if args.urls and (args.sites or args.all or site_filter(args)):
+        raise ValueError("give either SITE names / --all (and filters), or --url URLs, not both")
     if not (args.urls or args.sites or args.all):
         raise ValueError("nothing to crawl: name SITEs (see `archiver sites`), --all, "
                          "or --url URL")
@@ -67,7 +68,7 @@ def _spider(args: argparse.Namespace, overrides: dict[str, str]) -> tuple[str, d
     names = list(dict.fromkeys([*args.sites, *(site_names(directory) if args.all else [])]))
     if not names:
         raise ValueError(f"--all: no site configs (*.yaml) in {directory}")
-    load_sites(names, directory)
+    names = select_sites(names, directory, site_filter(args))
     overrides["ARCHIVER_SITES_DIR"] = str(directory)
     return "news", {"site": ",".join(names), **since}
 

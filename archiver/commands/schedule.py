@@ -23,8 +23,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from archiver.catalog.lock import EXIT_LOCKED
-from archiver.commands.sites import add_sites_dir_argument
-from archiver.sites import SiteConfigError, load_sites, site_names, sites_dir
+from archiver.commands.sites import add_filter_arguments, add_sites_dir_argument, site_filter
+from archiver.sites import SiteConfigError, select_sites, site_names, sites_dir
 from archiver.summary import EXIT_PAUSED
 
 EVERY = re.compile(r"^(\d+)([mhdw])$")
@@ -97,6 +97,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("-s", "--set", action="append", default=[], dest="settings",
                         metavar="NAME=VALUE", help="setting passed on to every crawl")
     add_sites_dir_argument(parser)
+    add_filter_arguments(parser)
     parser.set_defaults(func=run)
 
 
@@ -112,7 +113,7 @@ def _jobs(args: argparse.Namespace) -> list[Job]:
     names = args.sites or site_names(directory)
     if not names:
         raise ValueError(f"no site configs in {directory}: name SITEs or give --url URL")
-    load_sites(names, directory)
+    names = select_sites(names, directory, site_filter(args))
     sites_dir_args = ["--sites-dir", str(args.sites_dir.resolve())] if args.sites_dir else []
     jobs = []
     for site in names:

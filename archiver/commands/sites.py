@@ -11,7 +11,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from archiver.sites import SiteConfig, SiteConfigError, config_files, load_site, sites_dir
+from archiver.sites import (
+    SiteConfig,
+    SiteConfigError,
+    SiteFilter,
+    config_files,
+    load_site,
+    sites_dir,
+)
 
 
 def add_sites_dir_argument(parser: argparse.ArgumentParser) -> None:
@@ -20,6 +27,21 @@ def add_sites_dir_argument(parser: argparse.ArgumentParser) -> None:
         help="directory of site configs (default: ARCHIVER_SITES_DIR, else the bundled "
         "spiders/sites/)",
     )
+
+
+def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--country``, ``--language``, ``--region``: the same selection for every verb."""
+    group = parser.add_argument_group("choosing sites (repeatable or comma-separated)")
+    group.add_argument("--country", action="append", metavar="CC",
+                       help="ISO 3166 country code of publication, e.g. de, gb, za")
+    group.add_argument("--language", action="append", metavar="LL",
+                       help="ISO 639 language code, e.g. de, en, zu")
+    group.add_argument("--region", action="append", metavar="R",
+                       help="part of the area a title covers, e.g. bavaria, 'north rhine'")
+
+
+def site_filter(args: argparse.Namespace) -> SiteFilter:
+    return SiteFilter.of(args.country, args.language, args.region)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -31,6 +53,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("files", nargs="*", type=Path, metavar="FILE",
                         help="validate these config files instead of the whole directory")
     add_sites_dir_argument(parser)
+    add_filter_arguments(parser)
     parser.set_defaults(func=run)
 
 
@@ -45,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
     if args.action == "validate":
         return validate(paths)
-    return list_sites(paths)
+    return list_sites(paths, site_filter(args))
 
 
 def load_each(paths: list[Path]) -> tuple[list[tuple[Path, SiteConfig]], int]:
@@ -68,12 +91,17 @@ def validate(paths: list[Path]) -> int:
     return 1 if bad else 0
 
 
-def list_sites(paths: list[Path]) -> int:
-    rows = [("NAME", "LANG", "REGION", "HOME", "TITLE")]
+def list_sites(paths: list[Path], wanted: SiteFilter) -> int:
     loaded, bad = load_each(paths)
-    for _, config in loaded:
-        rows.append((config.name, config.language or "-", config.region or "-",
-                     config.home[0], config.title or "-"))
+    try:
+        configs = wanted.choose([config for _, config in loaded])
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return 2
+    rows = [("NAME", "CC", "LANG", "REGION", "HOME", "TITLE")]
+    for config in configs:
+        rows.append((config.name, config.country or "-", config.language or "-",
+                     config.region or "-", config.home[0], config.title or "-"))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     for row in rows:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False))

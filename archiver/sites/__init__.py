@@ -12,16 +12,19 @@ from archiver.sites.loader import (
     site_names,
     sites_dir,
 )
+from archiver.sites.selection import SiteFilter, select_sites
 
 __all__ = [
     "ConfigProblem",
     "SiteConfig",
     "SiteConfigError",
+    "SiteFilter",
     "bundled_sites_dir",
     "config_files",
     "find_site",
     "load_site",
     "load_sites",
+    "select_sites",
     "site_names",
     "sites_dir",
 ]
