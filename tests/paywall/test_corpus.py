@@ -1,14 +1,16 @@
-"""The issue's targets on real publishers' pages (``../shared/corpus/fundus``).
+"""Real publishers' pages: declarations, false alarms and robustness.
 
-Skipped with a reason where the shared corpus is absent, as in a user's clone.
+``../shared/corpus/fundus`` holds 257 complete articles (three known truncated
+ones aside) from 180 publishers, full of subscription chrome: every wall the
+detector finds on the others is a false alarm, and the test bounds them. Speed
+is measured by ``python -m benchmarks.paywall``, not here. Skipped with a
+reason where the shared corpus is absent, as in a user's clone.
 """
 
 from __future__ import annotations
 
 import gzip
 import json
-import statistics
-import time
 from pathlib import Path
 
 from archiver.extraction import extract_article
@@ -18,25 +20,23 @@ from archiver.paywall import detect_paywall
 KNOWN_TRUNCATED = {"fr/LeMonde_2023_09_01.html.gz", "pl/Rzeczpospolita_2025_02_02.html.gz",
                    "jp/ChunichiShimbun_2025_01_13.html.gz"}
 CLOSED = {"paywalled", "metered", "registration"}
-# CPU time of one thread; the issue's bound is 15 ms, kept loose here
-# so a busy CI machine does not fail it (the benchmark reports the real figure).
-MEDIAN_MS_BOUND = 30.0
+# Of the 254 complete articles, how many may be flagged: 2% (each one listed on failure).
+MAX_FALSE_ALARMS = 5
 
 
-def test_fundus_declarations_truncation_speed_and_robustness(fundus: Path):
+def test_fundus_declarations_truncation_and_false_alarms(fundus: Path):
     agree = total = 0
-    timings: list[float] = []
     truncated: set[str] = set()
+    false_alarms: list[str] = []
     full_text_declared_truncated: list[str] = []
     for line in (fundus / "labels.jsonl").read_text(encoding="utf-8").splitlines():
         label = json.loads(line)
         page = CapturedPage(label["url"], gzip.decompress((fundus / label["file"]).read_bytes()))
-        article = extract_article(page)
-        started = time.thread_time()
-        verdict = detect_paywall(page, article)
-        timings.append((time.thread_time() - started) * 1000)
+        verdict = detect_paywall(page, extract_article(page))
         total += 1
         agree += (verdict.declared in CLOSED) == (not label["free_access"])
+        if verdict.detected and label["file"] not in KNOWN_TRUNCATED:
+            false_alarms.append(f"{label['file']}: {verdict.kind}")
         if verdict.truncated:
             truncated.add(label["file"])
             if verdict.declared == "paywalled" and not verdict.detected:
@@ -45,4 +45,4 @@ def test_fundus_declarations_truncation_speed_and_robustness(fundus: Path):
     assert agree / total >= 0.97
     assert truncated >= KNOWN_TRUNCATED
     assert not full_text_declared_truncated
-    assert statistics.median(timings) < MEDIAN_MS_BOUND
+    assert len(false_alarms) <= MAX_FALSE_ALARMS, false_alarms

@@ -1,8 +1,10 @@
-"""Every hand-made page gets the verdict its label gives, in every language.
+"""Regression tests: every hand-made page keeps the verdict its label gives.
 
 The tuning pages (``fixtures/tuning``) are what the rules were written against;
-the unseen pages (``benchmarks/paywall/unseen``) were written apart and hold the
-detector to the issue's generalisation targets.
+the ``benchmarks/paywall/unseen`` pages were each scored once when written and
+the rules were then fixed for their misses, so passing here says the fixes
+still hold, not that the detector generalises. The measure of generalisation is
+the real corpus (``python -m benchmarks.paywall``, see its README).
 """
 
 from __future__ import annotations
@@ -27,8 +29,9 @@ def test_tuning_page_gets_its_labelled_verdict(label):
         assert any(signal["weight"] > 0 for signal in verdict["signals"])
 
 
-def test_unseen_pages_meet_the_generalisation_targets():
-    """precision and recall >= 0.9 for ``detected``, ``kind`` right on >= 85%."""
+def test_unseen_pages_keep_the_verdicts_fixed_after_their_first_runs():
+    """A regression bound, set after the rules were corrected for these pages:
+    precision and recall >= 0.9 for ``detected``, ``kind`` right on >= 85%."""
     rows = labels(UNSEEN)
     tp = fp = fn = kind_right = 0
     for label in rows:

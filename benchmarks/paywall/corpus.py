@@ -1,0 +1,115 @@
+"""The labelled corpora the paywall benchmark reads, as :class:`Case` objects.
+
+* ``real``: real captures saved by other projects (news extractors' test pages and
+  their git history), labelled by reading each page's end. The labels and their
+  provenance are ours and live in ``benchmarks/paywall/real/labels.jsonl``; the
+  pages belong to their publishers and are not in this repository (the search
+  tool's rules keep fetched third-party data in the steering repository's
+  ``shared/``): they are read from ``$ARCHIVER_PAYWALL_CORPUS`` or
+  ``../shared/corpus/paywall`` and the corpus is skipped with a reason where absent.
+* ``fundus``: ``../shared/corpus/fundus``, the publisher's *declaration* and three
+  known truncated pages; every other page counts as complete, so it measures
+  ``declared``, false alarms, robustness and speed, not recall.
+* ``tuning`` and ``unseen``: the hand-made pages the rules were written and then
+  corrected against: regression corpora, not a measure of generalisation.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from archiver.page import CapturedPage
+
+ROOT = Path(__file__).resolve().parents[2]
+SHARED = ROOT.parent / "shared" / "corpus"
+REAL_LABELS = ROOT / "benchmarks" / "paywall" / "real" / "labels.jsonl"
+FUNDUS = SHARED / "fundus"
+HAND_MADE = {
+    "tuning": ROOT / "tests" / "paywall" / "fixtures" / "tuning",
+    "unseen": ROOT / "benchmarks" / "paywall" / "unseen",
+}
+FUNDUS_TRUNCATED = {
+    "fr/LeMonde_2023_09_01.html.gz",
+    "pl/Rzeczpospolita_2025_02_02.html.gz",
+    "jp/ChunichiShimbun_2025_01_13.html.gz",
+}
+
+
+@dataclass
+class Case:
+    """One labelled page. ``expected`` holds ``detected`` and, where defined,
+    ``kind``, ``truncated``, ``declared`` or ``declared_closed``; ``meta`` the
+    grouping keys (site, language, group, split)."""
+
+    name: str
+    page: CapturedPage
+    expected: dict[str, Any]
+    meta: dict[str, Any]
+
+
+def real_pages_dir() -> Path:
+    """Where the real corpus's pages are: ``$ARCHIVER_PAYWALL_CORPUS`` or the
+    shared corpus beside the repository."""
+    override = os.environ.get("ARCHIVER_PAYWALL_CORPUS")
+    return Path(override) if override else SHARED / "paywall"
+
+
+def real_labels() -> list[dict[str, Any]]:
+    return [json.loads(line) for line in REAL_LABELS.read_text(encoding="utf-8").splitlines()]
+
+
+def real_cases(labels: list[dict[str, Any]] | None = None) -> Iterator[Case]:
+    directory = real_pages_dir()
+    for label in labels if labels is not None else real_labels():
+        body = gzip.decompress((directory / label["file"]).read_bytes())
+        walled = label["label"] == "walled"
+        yield Case(label["file"], CapturedPage(label["url"], body),
+                   {"detected": walled, "kind": label["kind"]},
+                   {key: label[key] for key in ("site", "language", "group", "split")})
+
+
+def fundus_cases() -> Iterator[Case]:
+    for line in (FUNDUS / "labels.jsonl").read_text(encoding="utf-8").splitlines():
+        label = json.loads(line)
+        body = gzip.decompress((FUNDUS / label["file"]).read_bytes())
+        truncated = label["file"] in FUNDUS_TRUNCATED
+        yield Case(label["file"], CapturedPage(label["url"], body),
+                   {"detected": truncated, "truncated": truncated,
+                    "declared_closed": not label["free_access"]},
+                   {"site": label["publisher"], "language": label["country"].lower(),
+                    "group": "fundus", "split": "fundus"})
+
+
+def hand_made_cases(directory: Path) -> Iterator[Case]:
+    for line in (directory / "labels.jsonl").read_text(encoding="utf-8").splitlines():
+        label = json.loads(line)
+        page = CapturedPage(label["url"], (directory / label["file"]).read_bytes(),
+                            status=label.get("status", 200), headers=label.get("headers", {}))
+        yield Case(label["file"], page,
+                   {key: label[key] for key in ("detected", "kind", "truncated", "declared")},
+                   {"site": label["file"], "language": label.get("language", "?"),
+                    "group": "hand-made", "split": directory.name})
+
+
+def available() -> tuple[dict[str, Iterator[Case]], list[str]]:
+    """The corpora found, and a line for each one skipped."""
+    found: dict[str, Iterator[Case]] = {}
+    skipped: list[str] = []
+    pages = real_pages_dir()
+    if (pages / real_labels()[0]["file"]).exists():
+        found["real"] = real_cases()
+    else:
+        skipped.append(f"real corpus pages not found at {pages} (set ARCHIVER_PAYWALL_CORPUS)")
+    if (FUNDUS / "labels.jsonl").exists():
+        found["fundus"] = fundus_cases()
+    else:
+        skipped.append(f"fundus corpus not found at {FUNDUS}")
+    for name, directory in HAND_MADE.items():
+        found[name] = hand_made_cases(directory)
+    return found, skipped
