@@ -252,7 +252,7 @@ class WarcCaptureMiddleware:
         kind = "responses" if original is None else "revisits"
         self.stats.inc_value(f"archiver/warc/{kind}")
         self.stats.inc_value(f"archiver/warc/{kind}/status_{response.status}")
-        if record.rec_headers.get_header("WARC-Truncated"):
+        if original is None and record.rec_headers.get_header("WARC-Truncated"):
             self.stats.inc_value("archiver/warc/truncated")
         return capture
 

@@ -23,14 +23,21 @@ from warcio.recordbuilder import RecordBuilder
 from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParser
 
-from archiver.capture.revisits import Original
-from archiver.capture.warcfile import WARC_VERSION
+from archiver.capture.revisits import PROFILE_IDENTICAL, Original
+from archiver.capture.warcfile import NO_COMPUTED_PAYLOAD_DIGEST, WARC_VERSION
 
 CREDENTIAL_HEADERS = frozenset({"cookie", "authorization", "proxy-authorization"})
 HOP_BY_HOP_HEADERS = frozenset({"transfer-encoding", "content-length"})
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
-builder = RecordBuilder(warc_version=WARC_VERSION)
+
+class Builder(RecordBuilder):
+    """warcio's record builder, with no payload digest where WARC 1.1 defines no payload."""
+
+    NO_PAYLOAD_DIGEST_TYPES = NO_COMPUTED_PAYLOAD_DIGEST
+
+
+builder = Builder(warc_version=WARC_VERSION)
 
 
 class RawStatusAndHeaders(StatusAndHeaders):
@@ -179,6 +186,9 @@ def revisit_record(
         warc_headers_dict=headers,
     )
     record.rec_headers.replace_header("WARC-Profile", profile)
+    if profile == PROFILE_IDENTICAL:
+        # WARC 1.1 (6.7.2): the left-off duplicate payload "shall" be noted this way.
+        record.rec_headers.add_header("WARC-Truncated", "length")
     for protocol in warc_protocols(response):
         record.rec_headers.add_header("WARC-Protocol", protocol)
     return record

@@ -27,6 +27,17 @@ from warcio.warcwriter import WARCWriter
 WARC_VERSION = "1.1"
 OPEN_SUFFIX = ".open"
 PAIRED_TYPES = ("request", "response", "revisit")
+NO_COMPUTED_PAYLOAD_DIGEST = ("warcinfo", "metadata", "revisit")
+"""Record types warcio must not compute a ``WARC-Payload-Digest`` for. WARC 1.1 (5.9)
+allows the field only on records with a well-defined payload: a warcinfo or metadata
+block is not a protocol message (FastWARC's check fails such a digest), and a
+revisit's digest is the referred payload's, set by whoever writes the revisit."""
+
+
+class WarcWriter(WARCWriter):
+    """warcio's writer, with no payload digest added where WARC 1.1 defines no payload."""
+
+    NO_PAYLOAD_DIGEST_TYPES = NO_COMPUTED_PAYLOAD_DIGEST
 
 
 @dataclass(frozen=True)
@@ -66,7 +77,7 @@ class RotatingWarcWriter:
         self._warcinfo = warcinfo
         self._serial = 0
         self._file = None
-        self._writer: WARCWriter | None = None
+        self._writer: WarcWriter | None = None
         self._name = ""
         self.warcinfo_id = ""
         self.closed_files: list[Path] = []
@@ -109,7 +120,7 @@ class RotatingWarcWriter:
         self._file = open(self.directory / (self._name + OPEN_SUFFIX), "xb")  # noqa: SIM115
         # Held until the process ends: recovery leaves a file alone while it is held.
         fcntl.flock(self._file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        self._writer = WARCWriter(self._file, gzip=True, warc_version=WARC_VERSION)
+        self._writer = WarcWriter(self._file, gzip=True, warc_version=WARC_VERSION)
         info = self._writer.create_warcinfo_record(self._name, dict(self._warcinfo(self._name)))
         self.warcinfo_id = info.rec_headers.get_header("WARC-Record-ID")
         self._append(info)

@@ -9,7 +9,9 @@ was applied in replay), and the home page links the stylesheet from an
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,7 +75,10 @@ def two_runs(tmp_path_factory: pytest.TempPathFactory) -> SiteCrawl:
 
 
 def tool(name: str) -> str:
-    path = shutil.which(name)
+    """A console script of the test environment: beside the running interpreter (a venv
+    that is not activated), else on ``PATH``."""
+    path = shutil.which(name, path=os.pathsep.join([str(Path(sys.executable).parent),
+                                                    os.environ.get("PATH", "")]))
     if path is None:
         pytest.skip(f"{name} is not installed (pip install '.[test]' installs it)")
     return path
