@@ -25,25 +25,18 @@ ARTICLE_TYPES = frozenset(
 
 def _jsonld_types(page: CapturedPage) -> set[str]:
     found: set[str] = set()
-    stack = list(page.jsonld)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, list):
-            stack.extend(node)
-        elif isinstance(node, dict):
-            kind = node.get("@type")
-            kinds = kind if isinstance(kind, list) else [kind]
-            found.update(k.lower() for k in kinds if isinstance(k, str))
-            stack.extend(v for k, v in node.items() if k == "@graph")
+    for node in page.json_ld:
+        kind = node.get("@type")
+        kinds = kind if isinstance(kind, list) else [kind]
+        found.update(k.lower() for k in kinds if isinstance(k, str))
     return found
 
 
 def is_article(page: CapturedPage) -> bool:
     if _jsonld_types(page) & ARTICLE_TYPES:
         return True
-    for meta in page.tree.iterfind(".//meta[@property='og:type']"):
-        if (meta.get("content") or "").strip().lower() == "article":
-            return True
+    if any(value.lower() == "article" for value in page.meta.get("og:type", [])):
+        return True
     return any(
         (node.get("typeof") or node.get("itemtype") or "").rsplit("/", 1)[-1].lower()
         in ARTICLE_TYPES

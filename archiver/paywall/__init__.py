@@ -6,8 +6,10 @@
 ``truncated``), with every signal that led there and its evidence.
 
 Modules, one concept each: ``facts`` (what the rules read, derived once from
-the parsed tree), ``declarations``, ``prompts``, ``vendors``, ``truncation``,
-``gates``, ``response`` (HTTP), ``scoring`` and ``detector``.
+the page's parsed tree and metadata), ``text`` (the visible text, placed),
+``regions`` (walls, chrome, hidden text), ``weights`` (the one weight lookup),
+``declarations``, ``prompts``, ``vendors``, ``truncation``, ``gates``,
+``response`` (HTTP), ``scoring`` and ``detector``.
 
 Rules live in ``archiver/paywall/data/``, so a language, a vendor or a new
 weighting is a data change:

@@ -18,6 +18,7 @@ from archiver.paywall.data import load
 from archiver.paywall.facts import PageFacts
 from archiver.paywall.hints import PaywallHints
 from archiver.paywall.verdict import Declared, Signal
+from archiver.paywall.weights import signal, weighs
 
 _FINER = ("metered", "registration")
 
@@ -65,7 +66,7 @@ def _listed(value: Any, kind: type) -> list[Any]:
 def _schema_org(facts: PageFacts, found: Declaration) -> None:
     """isAccessibleForFree on JSON-LD objects, their hasPart, and microdata."""
     flags: list[tuple[bool, str]] = []
-    for item in facts.json_ld:
+    for item in facts.page.json_ld:
         kind = item.get("@type")
         label = kind if isinstance(kind, str) else ",".join(map(str, kind or [])) or "object"
         flag = _free_flag(item.get("isAccessibleForFree"))
@@ -95,7 +96,7 @@ def _lesser_sources(facts: PageFacts) -> list[tuple[Declared, str]]:
     """Declarations below schema.org, in precedence order."""
     rules = load("declarations")
     found: list[tuple[Declared, str]] = []
-    for tier in facts.meta.get("article:content_tier", []):
+    for tier in facts.page.meta.get("article:content_tier", []):
         value = rules["content_tier"].get(tier.lower())
         if value:
             found.append((value, f'<meta property="article:content_tier" content="{tier}">'))
@@ -128,8 +129,7 @@ def read_declaration(facts: PageFacts, hints: PaywallHints) -> tuple[Declaration
     elif found.value is None and lesser:
         found.value, found.source = lesser[0]
     signals: list[Signal] = []
-    weights = load("weights")["signals"]
     name = f"declared.{found.value}"
-    if found.value and name in weights:
-        signals.append(Signal(name, weights[name], found.source))
+    if found.value and weighs(name):
+        signals.append(signal(name, found.source))
     return found, signals

@@ -10,12 +10,13 @@ from __future__ import annotations
 from archiver.extraction import ArticleText, extract_article
 from archiver.page import CapturedPage
 from archiver.paywall.declarations import read_declaration
-from archiver.paywall.facts import PageFacts, count_words
+from archiver.paywall.facts import PageFacts
 from archiver.paywall.gates import find_gates
 from archiver.paywall.hints import PaywallHints
 from archiver.paywall.prompts import find_prompts
 from archiver.paywall.response import find_response_signals
 from archiver.paywall.scoring import score
+from archiver.paywall.text import count_words
 from archiver.paywall.truncation import expected_words, find_truncation
 from archiver.paywall.vendors import find_vendors
 from archiver.paywall.verdict import PaywallVerdict, Signal

@@ -18,10 +18,12 @@ from functools import cache
 from cssselect import HTMLTranslator, SelectorError
 from lxml import etree
 
-from archiver.paywall.data import load
-from archiver.paywall.facts import PageFacts, count_words
+from archiver.paywall.facts import PageFacts
+from archiver.paywall.regions import describe, is_hidden
 from archiver.paywall.response import wall_url
+from archiver.paywall.text import count_words
 from archiver.paywall.verdict import Signal
+from archiver.paywall.weights import limits, signal
 
 _MIN_GATE_WORDS = 3
 
@@ -41,26 +43,23 @@ def _select(facts: PageFacts, selector: str) -> list[etree._Element]:
 
 
 def _declared_parts(facts: PageFacts, selectors: list[str], short: bool) -> list[Signal]:
-    weights = load("weights")["signals"]
     for selector in selectors:
         elements = _select(facts, selector)
-        hidden = next((el for el in elements if facts.is_hidden(el)), None)
+        hidden = next((el for el in elements if is_hidden(el)), None)
         if hidden is not None:
-            return [Signal("gate.declared_part_hidden", weights["gate.declared_part_hidden"],
+            return [signal("gate.declared_part_hidden",
                            f"hasPart {selector!r} is in the page but hidden")]
         if not elements and short:
-            return [Signal("gate.declared_part_missing",
-                           weights["gate.declared_part_missing"],
+            return [signal("gate.declared_part_missing",
                            f"hasPart {selector!r} is not in the page and the text is short")]
     return []
 
 
 def _site_selectors(facts: PageFacts, selectors: list[str]) -> list[Signal]:
-    weight = load("weights")["signals"]["gate.site_selector"]
     for selector in selectors:
         for element in _select(facts, selector):
             if count_words(element.text_content()) >= _MIN_GATE_WORDS:
-                return [Signal("gate.site_selector", weight, f"site gate selector {selector!r}")]
+                return [signal("gate.site_selector", f"site gate selector {selector!r}")]
     return []
 
 
@@ -68,13 +67,12 @@ def _containers_after_body(facts: PageFacts) -> list[Signal]:
     """A visible, non-empty paywall container holding text at the body's end or
     just after it (found from the text there, not by scanning the tree)."""
     for container in facts.containers_at_body_end("gate"):
-        if facts.is_hidden(container):
+        if is_hidden(container):
             continue
         if count_words(container.text_content()) < _MIN_GATE_WORDS:
             continue
-        weight = load("weights")["signals"]["gate.element_after_body"]
-        return [Signal("gate.element_after_body", weight,
-                       f"{facts.describe(container)} at the end of the body")]
+        return [signal("gate.element_after_body",
+                       f"{describe(container)} at the end of the body")]
     return []
 
 
@@ -82,14 +80,13 @@ def _hidden_text_after_body(facts: PageFacts, visible: int) -> list[Signal]:
     """A hidden element at the body's end holding article-length text (at
     least half as much again as the reader sees): the rest of the article was
     sent and is kept from the reader, a soft wall."""
-    limits = load("weights")["truncation"]
-    minimum = max(limits["hidden_text_words"], limits["hidden_text_ratio"] * visible)
+    rules = limits()
+    minimum = max(rules["hidden_text_words"], rules["hidden_text_ratio"] * visible)
     for container in facts.containers_at_body_end("hidden"):
         words = count_words(container.text_content())
         if words >= minimum:
-            weight = load("weights")["signals"]["gate.hidden_text_after_body"]
-            return [Signal("gate.hidden_text_after_body", weight,
-                           f"{words} words hidden in {facts.describe(container)} "
+            return [signal("gate.hidden_text_after_body",
+                           f"{words} words hidden in {describe(container)} "
                            f"at the end of the body")]
     return []
 
@@ -97,27 +94,26 @@ def _hidden_text_after_body(facts: PageFacts, visible: int) -> list[Signal]:
 def _wall_links_after_body(facts: PageFacts) -> list[Signal]:
     """A link to a subscribe or login page right after the body, outside chrome:
     the call to action of a wall whose words we may not know."""
-    for owner in facts.elements_at_body_end():
+    for owner in facts.text.elements_at_body_end():
         link = owner if owner.tag == "a" else owner.getparent()
-        if link is None or link.tag != "a" or facts.region(link)[0] is not None:
+        if link is None or link.tag != "a" or facts.regions.region(link)[0] is not None:
             continue
         wall = wall_url(link.get("href") or "")
         if wall:
-            weight = load("weights")["signals"]["gate.wall_link_after_body"]
-            return [Signal("gate.wall_link_after_body", weight,
+            return [signal("gate.wall_link_after_body",
                            f"link {link.get('href')!r} ({wall[0]} page) after the body")]
     return []
 
 
 def _hidden_body(facts: PageFacts) -> list[Signal]:
-    offset = facts.last_line_offset
+    offset = facts.text.last_line_offset
     if offset is None:
         return []
-    element = facts.element_at(offset)
-    if not facts.is_hidden(element):
+    element = facts.text.element_at(offset)
+    if not is_hidden(element):
         return []
-    return [Signal("gate.hidden_body", load("weights")["signals"]["gate.hidden_body"],
-                   f"the article's last line is in a hidden element {facts.describe(element)}")]
+    return [signal("gate.hidden_body",
+                   f"the article's last line is in a hidden element {describe(element)}")]
 
 
 def find_gates(facts: PageFacts, declared_selectors: list[str], site_selectors: list[str],

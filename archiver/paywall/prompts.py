@@ -14,10 +14,12 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from archiver.paywall.data import load, prompt_files
+from archiver.paywall.data import prompt_files
 from archiver.paywall.facts import PageFacts
 from archiver.paywall.patterns import compile_groups, finders
+from archiver.paywall.regions import describe
 from archiver.paywall.verdict import Signal
+from archiver.paywall.weights import prompt_weight
 
 CATEGORIES = ("remaining", "continue", "registration", "price", "offer")
 _EVIDENCE_CHARS = 160
@@ -69,9 +71,8 @@ def find_prompts(facts: PageFacts, site_phrases: tuple[str, ...] = ()) -> list[S
     """One ``prompt.<category>`` signal per category: its strongest hit, with the
     matched words, where they stand and the element holding them. Categories
     whose only hits are chrome are kept with weight 0 so the audit shows them."""
-    weights = load("weights")["prompts"]
     best: dict[str, Signal] = {}
-    text = facts.text
+    text = facts.text.text
     classifier = _classifier(site_phrases)
     lowered = _lower(text)
     matches = (m for finder in _finders(site_phrases) for m in finder.finditer(lowered))
@@ -81,16 +82,16 @@ def find_prompts(facts: PageFacts, site_phrases: tuple[str, ...] = ()) -> list[S
             continue
         kind = classifier.fullmatch(match.group())
         category = (kind.lastgroup if kind else None) or "site"
-        element = facts.element_at(start)
-        region = facts.region(element)[0]
-        where = region or facts.placement(start)
-        if region == "furniture" and facts.placement(start) == "after_body":
+        element = facts.text.element_at(start)
+        region = facts.regions.region(element)[0]
+        where = region or facts.text.placement(start)
+        if region == "furniture" and facts.text.placement(start) == "after_body":
             where = "after_body"
-        weight = float(weights[category].get(where, 0.0))
+        weight = prompt_weight(category, where)
         name = f"prompt.{category}"
         current = best.get(name)
         if current is not None and current.weight >= weight:
             continue
         words = " ".join(text[start:end].split())[:_EVIDENCE_CHARS]
-        best[name] = Signal(name, weight, f'"{words}" {where} in {facts.describe(element)}')
+        best[name] = Signal(name, weight, f'"{words}" {where} in {describe(element)}')
     return list(best.values())

@@ -8,6 +8,7 @@ from functools import cache
 from archiver.page import CapturedPage
 from archiver.paywall.data import load
 from archiver.paywall.verdict import Signal
+from archiver.paywall.weights import signal
 
 _STATUS_SIGNALS = {402: "http.payment_required", 401: "http.unauthorized",
                    403: "http.forbidden"}
@@ -31,19 +32,18 @@ def wall_url(url: str) -> tuple[str, str] | None:
 
 def find_response_signals(page: CapturedPage) -> list[Signal]:
     """Status 401/402/403, a redirect to a wall, or a capture of a wall page."""
-    weights = load("weights")["signals"]
     signals: list[Signal] = []
     name = _STATUS_SIGNALS.get(page.status)
     if name:
-        signals.append(Signal(name, weights[name], f"HTTP {page.status} for {page.url}"))
+        signals.append(signal(name, f"HTTP {page.status} for {page.url}"))
     location = page.header("location")
     if 300 <= page.status < 400 and location:
         wall = wall_url(location)
         if wall:
-            signals.append(Signal("http.redirect_to_wall", weights["http.redirect_to_wall"],
+            signals.append(signal("http.redirect_to_wall",
                                   f"HTTP {page.status} to {location} ({wall[0]} wall)"))
     wall = wall_url(page.url)
     if wall:
-        signals.append(Signal("url.wall_page", weights["url.wall_page"],
+        signals.append(signal("url.wall_page",
                               f"{page.url} is a {wall[0]} page ({wall[1]!r})"))
     return signals

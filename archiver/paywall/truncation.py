@@ -13,9 +13,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from archiver.paywall.data import load
-from archiver.paywall.facts import PageFacts, count_words
+from archiver.paywall.facts import PageFacts
+from archiver.paywall.text import count_words
 from archiver.paywall.verdict import Signal
+from archiver.paywall.weights import limits, signal
 
 _TAG = re.compile(r"<[^>]*>")  # some publishers put HTML in articleBody
 _ELLIPSIS = re.compile(r"(?:\.\.\.|…|\[\.\.\.\]|\(\.\.\.\))\s*$")
@@ -40,9 +41,9 @@ class Expectation:
 
 def expected_words(facts: PageFacts) -> Expectation:
     """The longest article length stated in the page's JSON-LD."""
-    minimum = load("weights")["truncation"]["min_expected"]
+    minimum = limits()["min_expected"]
     best = Expectation()
-    for item in facts.json_ld:
+    for item in facts.page.json_ld:
         body = item.get("articleBody")
         found = Expectation()
         if "wordCount" in item:
@@ -60,9 +61,10 @@ def _capture_lacks(facts: PageFacts, expected: Expectation, ratio: float) -> boo
     stated length: extractors miss paragraphs and publishers miscount, so a
     short extraction alone is not a truncated capture."""
     if expected.body is not None:
-        return not facts.holds_line(expected.body)
-    span = facts.body_span
-    after_start = facts.text[span[0]:] if span else facts.text
+        return not facts.text.holds_line(expected.body)
+    span = facts.text.body_span
+    text = facts.text.text
+    after_start = text[span[0]:] if span else text
     return count_words(after_start) < ratio * (expected.words or 0)
 
 
@@ -75,26 +77,22 @@ def _last_line(text: str, min_words: int) -> str | None:
 
 def find_truncation(facts: PageFacts, visible: int, expected: Expectation) -> list[Signal]:
     """``truncation.*`` signals for a text of ``visible`` words."""
-    rules = load("weights")
-    limits, weights = rules["truncation"], rules["signals"]
+    rules = limits()
     signals: list[Signal] = []
-    ratio = limits["ratio"]
+    ratio = rules["ratio"]
     if expected.words and visible < ratio * expected.words and _capture_lacks(
         facts, expected, ratio
     ):
-        signals.append(Signal("truncation.word_count", weights["truncation.word_count"],
+        signals.append(signal("truncation.word_count",
                               f"{visible} words extracted, {expected.source} says "
                               f"{expected.words}"))
-    if 0 < visible < limits["short_text_words"]:
-        signals.append(Signal("truncation.short_text", weights["truncation.short_text"],
-                              f"{visible} words extracted"))
-    line = _last_line(facts.article.text, limits["min_line_words"])
+    if 0 < visible < rules["short_text_words"]:
+        signals.append(signal("truncation.short_text", f"{visible} words extracted"))
+    line = _last_line(facts.article.text, rules["min_line_words"])
     if line:
         tail = line[-80:]
         if _ELLIPSIS.search(line):
-            signals.append(Signal("truncation.ellipsis", weights["truncation.ellipsis"],
-                                  f"teaser ends {tail!r}"))
-        elif not line.endswith(tuple(limits["sentence_ends"])):
-            signals.append(Signal("truncation.mid_sentence",
-                                  weights["truncation.mid_sentence"], f"teaser ends {tail!r}"))
+            signals.append(signal("truncation.ellipsis", f"teaser ends {tail!r}"))
+        elif not line.endswith(tuple(rules["sentence_ends"])):
+            signals.append(signal("truncation.mid_sentence", f"teaser ends {tail!r}"))
     return signals

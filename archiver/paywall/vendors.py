@@ -12,6 +12,7 @@ from archiver.page import CapturedPage
 from archiver.paywall.data import load
 from archiver.paywall.facts import PageFacts
 from archiver.paywall.verdict import Signal
+from archiver.paywall.weights import signal
 
 SOURCES = ("scripts", "globals", "classes", "cookies")
 
@@ -39,12 +40,11 @@ def find_vendors(facts: PageFacts) -> tuple[list[str], list[Signal]]:
         "cookies": _cookie_names(facts.page).lower(),
     }
     names = load("vendors")
-    weight = float(load("weights")["signals"]["vendor"])
     found: dict[str, Signal] = {}
     for source in SOURCES:
         haystack = haystacks[source]
         for key, trace in _fingerprints(source):
             if key not in found and trace in haystack:
                 label = names[key]["name"]
-                found[key] = Signal("vendor", weight, f"{label}: {source} {trace!r}")
+                found[key] = signal("vendor", f"{label}: {source} {trace!r}")
     return [names[key]["name"] for key in found], list(found.values())

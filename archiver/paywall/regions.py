@@ -1,0 +1,140 @@
+"""What part of the page an element belongs to: a wall, chrome, hidden text or furniture.
+
+The same words mean a wall inside a paywall box and nothing in a menu or a
+newsletter form, so every rule asks :class:`Regions` where a hit stands. How the
+regions are told apart (tags, class/id tokens, styles) is ``data/layout.yaml``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from typing import Literal
+
+from lxml import etree
+
+from archiver.paywall.data import load
+
+Region = Literal["gate", "chrome", "hidden", "furniture"]
+
+
+def _token_regex(tokens: list[str]) -> re.Pattern[str]:
+    """Tokens found at the start of a class-name word: ``nav`` in ``site-nav``
+    and ``navbar``, not in ``canvas``."""
+    alternatives = "|".join(re.escape(token) for token in tokens)
+    return re.compile(f"(?<![a-z0-9])(?:{alternatives})", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """The region rules of ``data/layout.yaml``, compiled."""
+
+    chrome_tags: frozenset[str]
+    furniture_tags: frozenset[str]
+    content_tags: frozenset[str]
+    chrome: re.Pattern[str]
+    gate: re.Pattern[str]
+    hidden: re.Pattern[str]
+    hidden_style: re.Pattern[str]
+
+
+@cache
+def _layout() -> _Layout:
+    """``data/layout.yaml`` compiled, once per process."""
+    data = load("layout")
+    return _Layout(
+        chrome_tags=frozenset(data["chrome_tags"]),
+        furniture_tags=frozenset(data["furniture_tags"]),
+        content_tags=frozenset(data["content_tags"]),
+        chrome=_token_regex(data["chrome_tokens"]),
+        gate=_token_regex(data["gate_tokens"]),
+        hidden=_token_regex(data["hidden_tokens"]),
+        hidden_style=re.compile("|".join(data["hidden_styles"]), re.IGNORECASE),
+    )
+
+
+def describe(element: etree._Element) -> str:
+    """A short selector-like name for evidence: ``<div.paywall.box>``."""
+    names = (element.get("class") or element.get("id") or "").split()
+    return f"<{element.tag}{'.' + '.'.join(names[:2]) if names else ''}>"
+
+
+def _own_region(element: etree._Element) -> Region | None:
+    rules = _layout()
+    tag = element.tag if isinstance(element.tag, str) else ""
+    style = element.get("style") or ""
+    if element.get("hidden") is not None or (style and rules.hidden_style.search(style)):
+        return "hidden"
+    names = f"{element.get('class') or ''} {element.get('id') or ''}"
+    if names.strip():
+        if rules.gate.search(names):
+            return "gate"
+        if rules.chrome.search(names):
+            return "chrome"
+    if tag in rules.chrome_tags:
+        return "chrome"
+    if tag in rules.furniture_tags:
+        return "furniture"
+    return None
+
+
+def is_hidden(element: etree._Element) -> bool:
+    """Whether ``element`` or an ancestor is hidden, blurred or faded out:
+    text a reader of the page does not get to read."""
+    rules = _layout()
+    node: etree._Element | None = element
+    while node is not None:
+        if _own_region(node) == "hidden":
+            return True
+        names = node.get("class") or ""
+        if names and rules.hidden.search(names):
+            return True
+        node = node.getparent()
+    return False
+
+
+class Regions:
+    """The region of each element of one page, each ancestor chain walked once."""
+
+    def __init__(self) -> None:
+        self._found: dict[etree._Element, tuple[Region | None, etree._Element | None]] = {}
+
+    def region(self, element: etree._Element) -> tuple[Region | None, etree._Element | None]:
+        """``gate``, ``chrome`` or ``hidden`` from the nearest ancestor whose class,
+        id, style or ``hidden`` attribute says so, with that ancestor; else
+        ``furniture`` from the nearest furniture tag (``aside``, ``form``...), which
+        paywall boxes use too; ``(None, None)`` for plain content."""
+        chain: list[etree._Element] = []
+        found: tuple[Region | None, etree._Element | None] = (None, None)
+        node: etree._Element | None = element
+        while node is not None:
+            if node in self._found:
+                found = self._found[node]
+                break
+            own = _own_region(node)
+            if own is not None and own != "furniture":
+                found = (own, node)
+                self._found[node] = found
+                break
+            chain.append(node)
+            if node.tag in _layout().content_tags:
+                break
+            node = node.getparent()
+        for visited in reversed(chain):
+            if found[0] is None and _own_region(visited) == "furniture":
+                found = ("furniture", visited)
+            self._found[visited] = found
+        return found
+
+    def containers(self, elements: Iterable[etree._Element],
+                   region: Region) -> list[etree._Element]:
+        """The distinct ``region`` containers (say, paywall boxes) of ``elements``,
+        in their order."""
+        found: list[etree._Element] = []
+        for element in elements:
+            kind, container = self.region(element)
+            if kind == region and container is not None and container not in found:
+                found.append(container)
+        return found

@@ -1,0 +1,166 @@
+"""The page's visible text as one string, mapped back to its elements.
+
+:class:`PageText` joins the visible text of ``<body>`` in one walk of the tree,
+so one regex pass finds every prompt phrase and each hit can still be placed:
+on an element (for its region) and relative to the extracted article (in the
+body, right after it, elsewhere).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import cache, cached_property
+from typing import Literal
+
+from lxml import etree
+
+from archiver.paywall.data import load
+
+Placement = Literal["body", "after_body", "elsewhere"]
+
+_SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "math"})
+_CJK = "\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff"
+_MIN_LINE_CHARS = 12
+_SNIPPET_CHARS = 40
+_WORD = re.compile(rf"[{_CJK}]|[^\s{_CJK}]+")
+
+
+def count_words(text: str) -> int:
+    """Words in ``text``; each CJK character counts as one, as publishers count them."""
+    return len(_WORD.findall(text))
+
+
+@dataclass(frozen=True)
+class _Windows:
+    """What ``data/layout.yaml`` says about text: which tags separate words, and
+    how far before the body's end and after it a wall is looked for."""
+
+    block_tags: frozenset[str]
+    after_body_window: int
+    body_tail_chars: int
+
+
+@cache
+def _windows() -> _Windows:
+    data = load("layout")
+    return _Windows(frozenset(data["block_tags"]), int(data["after_body_window"]),
+                    int(data["body_tail_chars"]))
+
+
+def _placeable_lines(text: str) -> list[str]:
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    return [line for line in lines if len(line) >= _MIN_LINE_CHARS]
+
+
+class PageText:
+    """The visible text of a page's ``<body>`` and where the article lies in it."""
+
+    def __init__(self, tree: etree._Element, article_text: str) -> None:
+        self.article_text = article_text
+        parts: list[str] = []
+        self._starts: list[int] = []
+        self._owners: list[etree._Element] = []
+        length = 0
+        blocks = _windows().block_tags
+
+        def add(raw: str, owner: etree._Element, separate: bool) -> None:
+            nonlocal length
+            words = raw.split()
+            if not words:
+                return
+            text = " ".join(words)
+            if separate or raw[0].isspace():
+                text = " " + text
+            if raw[-1].isspace():
+                text += " "
+            parts.append(text)
+            self._starts.append(length)
+            self._owners.append(owner)
+            length += len(text)
+
+        body = tree.find("body")
+        if body is not None:
+            # A block element's start and end both separate words: "</div><a>"
+            # must not glue the div's last word to the link's first. Nothing
+            # inside a script, template, svg... is text a reader sees.
+            pending = False
+            skipped = 0
+            for event, element in etree.iterwalk(body, events=("start", "end")):
+                tag = element.tag if isinstance(element.tag, str) else ""
+                pending = pending or tag in blocks
+                if tag in _SKIPPED_TAGS:
+                    skipped += 1 if event == "start" else -1
+                if event == "start":
+                    if element.text and tag and not skipped:
+                        add(element.text, element, pending)
+                        pending = False
+                elif element.tail and element is not body and not skipped:
+                    parent = element.getparent()
+                    if parent is not None:
+                        add(element.tail, parent, pending)
+                        pending = False
+        self.text = "".join(parts)
+
+    def element_at(self, offset: int) -> etree._Element:
+        """The element whose own text holds the character at ``offset``."""
+        return self._owners[max(bisect_right(self._starts, offset) - 1, 0)]
+
+    def elements_at_body_end(self) -> list[etree._Element]:
+        """The elements owning the text of the article's last lines and of what
+        follows them (``layout.yaml`` windows), in page order: where a wall stands."""
+        span = self.body_span
+        if span is None:
+            return []
+        windows = _windows()
+        first = max(bisect_right(self._starts, span[1] - windows.body_tail_chars) - 1, 0)
+        last = bisect_right(self._starts, span[1] + windows.after_body_window)
+        return self._owners[first:last]
+
+    @cached_property
+    def body_span(self) -> tuple[int, int] | None:
+        """Where the extracted article lies in :attr:`text`, found from its first
+        and last lines; ``None`` when the extractor's text cannot be placed."""
+        located = self._located
+        return (located[0], located[2]) if located else None
+
+    @cached_property
+    def last_line_offset(self) -> int | None:
+        """Where the article's last placeable line starts in :attr:`text`."""
+        located = self._located
+        return located[1] if located else None
+
+    @cached_property
+    def _located(self) -> tuple[int, int, int] | None:
+        """(first line, last line, end) offsets of the article in :attr:`text`."""
+        lines = _placeable_lines(self.article_text)
+        if not lines:
+            return None
+        start = next((found for line in lines[:3]
+                      if (found := self.text.find(line[:_SNIPPET_CHARS])) >= 0), None)
+        if start is None:
+            return None
+        for line in reversed(lines[-4:]):
+            found = self.text.find(line[:_SNIPPET_CHARS], start)
+            if found >= 0:
+                return start, found, found + len(line)
+        return None
+
+    def holds_line(self, text: str) -> bool:
+        """Whether the last line of ``text`` (say, ``articleBody``) is in the page."""
+        lines = _placeable_lines(text)
+        return bool(lines) and lines[-1][-_SNIPPET_CHARS:] in self.text
+
+    def placement(self, offset: int) -> Placement:
+        """Where a hit at ``offset`` stands relative to the article body."""
+        span = self.body_span
+        if span is None:
+            return "elsewhere"
+        start, end = span
+        windows = _windows()
+        if start <= offset < end - windows.body_tail_chars:
+            return "body"
+        if start <= offset < end + windows.after_body_window:
+            return "after_body"
+        return "elsewhere"
