@@ -35,11 +35,15 @@ DEFAULTS: dict[str, object] = {
     "ARCHIVER_DEDUP_ENABLED": True,
     "ARCHIVER_DEDUP_MIN_SIZE": 1024,
     "ARCHIVER_ANALYSIS_PROCESSES": None,
+    "ARCHIVER_CAPTURE_INDEX": None,
 }
+
+MEMORY_INDEX = "archiver.capture.revisits.MemoryIndex"
+CATALOG_INDEX = "archiver.catalog.index.CatalogIndex"
 
 CATALOG_EXTENSION = "archiver.catalog.extension.CatalogExtension"
 ANALYSIS_POOL_EXTENSION = "archiver.analysispool.AnalysisPool"
-RECRAWL_MIDDLEWARE = "archiver.catalog.recrawl.RecrawlMiddleware"
+RECRAWL_MIDDLEWARE = "archiver.capture.recrawl.RecrawlMiddleware"
 RECRAWL_PRIORITY = 940
 
 PIPELINES = {
@@ -74,6 +78,10 @@ class Archiver:
         use_bundled_public_suffix_list()
         for name, value in DEFAULTS.items():
             settings.setdefault(name, value, priority="addon")
+        if not settings.get("ARCHIVER_CAPTURE_INDEX"):
+            catalog = settings.getbool("ARCHIVER_CATALOG_ENABLED")
+            index = CATALOG_INDEX if catalog else MEMORY_INDEX
+            settings.set("ARCHIVER_CAPTURE_INDEX", index, priority="addon")
         if not settings.get("ARCHIVER_CRAWL_ID"):
             settings.set("ARCHIVER_CRAWL_ID", default_crawl_id(), priority="addon")
         settings["DOWNLOADER_MIDDLEWARES"].setdefault(CAPTURE_MIDDLEWARE, CAPTURE_PRIORITY)

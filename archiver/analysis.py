@@ -18,7 +18,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.threads import deferToThread
 
 from archiver.analysispool import AnalysisPool
-from archiver.capture.middleware import CAPTURE_META_KEY, Capture
+from archiver.capture.link import LINK_META_KEY, RecordLink
 from archiver.capture.records import header_pairs
 from archiver.discovery.classifier import is_article
 from archiver.discovery.links import Requisite, feed_links, page_links, page_requisites
@@ -86,12 +86,12 @@ async def analyse_response(
 
 def article_item(response: Response, analysis: PageAnalysis) -> ArticleItem | None:
     """The item for an analysed article page, linked to its response record."""
-    capture: Capture | None = response.meta.get(CAPTURE_META_KEY)
-    return analysed_item(response.url, response.status, analysis, capture)
+    link: RecordLink | None = response.meta.get(LINK_META_KEY)
+    return analysed_item(response.url, response.status, analysis, link)
 
 
 def analysed_item(
-    url: str, status: int, analysis: PageAnalysis, capture: Capture | None
+    url: str, status: int, analysis: PageAnalysis, link: RecordLink | None
 ) -> ArticleItem | None:
     """The item for an analysed page and the record it was read from, if it is an article.
 
@@ -113,12 +113,12 @@ def analysed_item(
         word_count=article.word_count,
         paywall=analysis.paywall.to_dict() if analysis.paywall else None,
     )
-    if capture is not None:
-        item.warc_filename = capture.location.filename
-        item.warc_offset = capture.location.offset
-        item.warc_length = capture.location.length
-        item.warc_record_id = capture.location.record_id
-        item.payload_digest = capture.payload_digest
-        item.fetched_at = capture.fetched_at
-        item.crawl_id = capture.crawl_id
+    if link is not None:
+        item.warc_filename = link.location.filename
+        item.warc_offset = link.location.offset
+        item.warc_length = link.location.length
+        item.warc_record_id = link.location.record_id
+        item.payload_digest = link.payload_digest
+        item.fetched_at = link.fetched_at
+        item.crawl_id = link.crawl_id
     return item

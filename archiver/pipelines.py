@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import json
-
 from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from archiver import __version__
 from archiver.capture.middleware import WarcCaptureMiddleware
-from archiver.capture.revisits import PROFILE_NOT_MODIFIED
-from archiver.catalog.extension import CatalogExtension
+from archiver.catalog.extension import catalog_store
+from archiver.catalog.store import CatalogStore
+from archiver.paywall.record import CONTENT_TYPE, VerdictRecord
+from archiver.paywall.verdict import PaywallVerdict
 
 CAPTURE_FIELDS = ("warc_filename", "warc_offset", "warc_record_id")
 
@@ -43,24 +42,13 @@ class CaptureLinkPipeline:
         return item
 
 
-VERDICT_CONTENT_TYPE = "application/json"
-# Replay tools index metadata records by target URI: under the article's own URL
-# the verdict would shadow the article in pywb (as Browsertrix's ``urn:pageinfo:``
-# records would), so the verdict gets a URN of its own and points at the
-# response record with WARC-Refers-To.
-VERDICT_URN_PREFIX = "urn:paywall-verdict:"
-
-
 class PaywallRecordPipeline:
-    """Writes each item's paywall verdict into the WARC and counts verdicts.
-
-    The verdict goes into a ``metadata`` record that refers to the article's
-    response record, so an archive alone tells a researcher what was captured
-    and why it was judged complete or walled, without our item files.
+    """Writes each item's paywall verdict into the WARC (:mod:`archiver.paywall.record`)
+    and counts verdicts.
 
     A page that answered 304 is archived as a revisit that needs the earlier
     capture's WARC for its payload anyway; when its verdict is the one the
-    catalog holds from that earlier capture, the verdict record written then
+    catalog holds for that earlier capture, the verdict record written then
     already describes it, and an unchanged recrawl writes no new one.
     """
 
@@ -68,7 +56,7 @@ class PaywallRecordPipeline:
         self.crawler = crawler
         self.stats = crawler.stats
         self.capture: WarcCaptureMiddleware | None = None
-        self.catalog: CatalogExtension | None = None
+        self.store: CatalogStore | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> PaywallRecordPipeline:
@@ -76,40 +64,30 @@ class PaywallRecordPipeline:
 
     def open_spider(self) -> None:
         self.capture = self.crawler.get_downloader_middleware(WarcCaptureMiddleware)
-        self.catalog = self.crawler.get_extension(CatalogExtension)
+        self.store = catalog_store(self.crawler)
 
     def _already_described(self, adapter: ItemAdapter) -> bool:
-        if self.catalog is None:
+        if self.store is None:
             return False
-        store = self.catalog.store
-        capture = store.capture_by_record_id(adapter.get("warc_record_id") or "")
-        if capture is None or capture.revisit_profile != PROFILE_NOT_MODIFIED:
+        capture = self.store.capture_by_record_id(adapter.get("warc_record_id") or "")
+        if capture is None or not capture.not_modified:
             return False
-        history = store.verdict_history(adapter["url"])
-        return bool(history) and history[-1].verdict == adapter["paywall"]
+        earlier = self.store.last_verdict(adapter["url"], excluding_capture=capture.id)
+        return earlier is not None and earlier.verdict == adapter["paywall"]
 
     def process_item(self, item):
         adapter = ItemAdapter(item)
-        verdict = adapter.get("paywall")
-        if not verdict:
+        if not adapter.get("paywall"):
             return item
-        kind = verdict.get("kind") if verdict.get("detected") else "none"
-        self.stats.inc_value(f"archiver/paywall/{kind}")
-        if verdict.get("truncated"):
+        verdict = PaywallVerdict.from_dict(adapter["paywall"])
+        self.stats.inc_value(f"archiver/paywall/{verdict.label}")
+        if verdict.truncated:
             self.stats.inc_value("archiver/paywall/truncated")
         if self.capture is not None and self._already_described(adapter):
             self.stats.inc_value("archiver/paywall/records_unchanged")
         elif self.capture is not None:
-            document = {
-                "type": "paywall-verdict",
-                "software": f"news-archiver/{__version__}",
-                "url": adapter["url"],
-                "verdict": verdict,
-            }
+            record = VerdictRecord(adapter["url"], adapter["warc_record_id"], adapter["paywall"])
             self.capture.write_metadata(
-                VERDICT_URN_PREFIX + adapter["url"],
-                adapter["warc_record_id"],
-                json.dumps(document, ensure_ascii=False, sort_keys=True).encode("utf-8"),
-                VERDICT_CONTENT_TYPE,
+                record.target_uri, record.refers_to, record.payload(), CONTENT_TYPE
             )
         return item

@@ -10,10 +10,11 @@ import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from archiver.paywall.verdict import KINDS
+
 if TYPE_CHECKING:
     from archiver.runner import CrawlResult
 
-PAYWALL_KINDS = ("hard", "soft", "registration")
 GOOD_FINISH_REASONS = frozenset({"finished", "closespider_pagecount", "closespider_itemcount"})
 PAUSED_FINISH_REASONS = frozenset({"shutdown"})
 
@@ -39,7 +40,7 @@ def run_summary(stats: dict[str, Any]) -> dict[str, Any]:
         "conditional_requests": stats.get("archiver/recrawl/conditional", 0),
         "skipped_recently_captured": stats.get("archiver/recrawl/skipped_fresh", 0),
         "articles": stats.get("item_scraped_count", 0),
-        "paywalled": {kind: stats.get(f"archiver/paywall/{kind}", 0) for kind in PAYWALL_KINDS},
+        "paywalled": {kind: stats.get(f"archiver/paywall/{kind}", 0) for kind in KINDS},
         "truncated": stats.get("archiver/paywall/truncated", 0),
         "warc_bytes": stats.get("archiver/warc/bytes", 0),
         "warc_files": stats.get("archiver/warc/files", 0),

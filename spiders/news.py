@@ -27,7 +27,7 @@ from scrapy.utils.sitemap import sitemap_urls_from_robots
 
 from archiver.analysis import analyse_response, article_item
 from archiver.analysispool import AnalysisPool
-from archiver.catalog.recrawl import with_lastmod
+from archiver.capture.recrawl import with_lastmod
 from archiver.discovery.classifier import url_date
 from archiver.discovery.feeds import feed_entries
 from archiver.discovery.freshness import Freshness, parse_since

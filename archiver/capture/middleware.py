@@ -7,121 +7,53 @@ intermediate redirect, every retried 5xx and the robots.txt fetches. Responses
 served from the HTTP cache carry the ``cached`` flag and are not archived again.
 
 The records are written synchronously before the response moves on, so by the
-time a spider callback runs, its response record is on disk and its location
-is in ``request.meta["warc_capture"]``.
+time a spider callback runs, its response record is on disk and its
+:class:`~archiver.capture.link.RecordLink` is in ``request.meta[LINK_META_KEY]``.
 
 Two exchanges become ``revisit`` records instead (see :mod:`.revisits`): a 304
 to a conditional request that named the earlier record in
-``request.meta["archiver_previous"]`` (the stored response is then read back
-and handed on in place of the 304), and a payload of at least
-``ARCHIVER_DEDUP_MIN_SIZE`` bytes that the index already holds.
+``request.meta[PREVIOUS_META_KEY]`` (the recrawl middleware, next in the chain,
+then hands on the stored response in place of the 304), and a payload of at
+least ``ARCHIVER_DEDUP_MIN_SIZE`` bytes that the capture index
+(``ARCHIVER_CAPTURE_INDEX``) already holds. This middleware only archives.
 """
 
 from __future__ import annotations
 
 import logging
 import socket
-from dataclasses import dataclass
-from pathlib import Path
 
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
-from scrapy.http import Headers, Response
-from scrapy.responsetypes import responsetypes
-from scrapy.settings import BaseSettings
+from scrapy.http import Response
 from scrapy.statscollectors import StatsCollector
-from warcio.exceptions import ArchiveLoadFailed
-from warcio.utils import Digester
+from scrapy.utils.misc import build_from_crawler, load_object
 
 from archiver import __version__
 from archiver.capture import records
-from archiver.capture.revisits import (
+from archiver.capture.link import (
+    LINK_META_KEY,
     PREVIOUS_META_KEY,
     PROFILE_IDENTICAL,
     PROFILE_NOT_MODIFIED,
-    CaptureIndex,
-    MemoryIndex,
     Original,
+    RecordLink,
+    RecordLocation,
+    payload_digest,
 )
-from archiver.capture.warcfile import RecordLocation, RotatingWarcWriter
+from archiver.capture.revisits import CaptureIndex
+from archiver.capture.warcfile import RotatingWarcWriter
+from archiver.layout import OutputLayout
 
-CAPTURE_META_KEY = "warc_capture"
 CONFORMS_TO = "http://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"
 
 logger = logging.getLogger(__name__)
 
 
-def warc_directory(settings: BaseSettings) -> Path:
-    """``ARCHIVER_WARC_DIR``, or ``warc/`` under the output directory."""
-    return Path(settings.get("ARCHIVER_WARC_DIR") or Path(settings["ARCHIVER_OUTPUT_DIR"]) / "warc")
-
-
-@dataclass(frozen=True)
-class Capture:
-    """A response or revisit record on disk, as items and the catalog link to it.
-
-    For a revisit, ``payload_digest`` is the referred payload's digest and
-    ``refers_to`` the record that holds that payload.
-    """
-
-    location: RecordLocation
-    url: str
-    status: int
-    payload_digest: str
-    fetched_at: str
-    crawl_id: str
-    record_type: str = "response"
-    refers_to: Original | None = None
-    profile: str | None = None
-    etag: str | None = None
-    last_modified: str | None = None
-
-    def original(self) -> Original:
-        """This capture as a later revisit record would refer to it."""
-        return self.refers_to or Original(
-            record_id=self.location.record_id,
-            url=self.url,
-            date=self.fetched_at,
-            filename=self.location.filename,
-            offset=self.location.offset,
-            payload_digest=self.payload_digest,
-        )
-
-
-def payload_digest(body: bytes) -> str:
-    """The ``WARC-Payload-Digest`` warcio writes for this body."""
-    digester = Digester("sha1")
-    digester.update(body)
-    return str(digester)
-
-
 def _header(response: Response, name: str) -> str | None:
     value = response.headers.get(name)
     return value.decode("latin-1") if value is not None else None
-
-
-def replayed_response(response: Response, http_headers, payload: bytes) -> Response:
-    """The archived response a 304 confirmed, handed on as if it had been sent again.
-
-    Downstream middlewares (decompression, redirects) and the spider see the
-    stored exchange: its status, headers and still-encoded body.
-    """
-    headers = Headers()
-    for name, value in http_headers.headers:
-        headers.appendlist(name, value.encode("latin-1"))
-    cls = responsetypes.from_args(headers=headers, url=response.url, body=payload)
-    return cls(
-        url=response.url,
-        status=int(http_headers.get_statuscode()),
-        headers=headers,
-        body=payload,
-        request=response.request,
-        flags=[*response.flags, "revisit"],
-        certificate=response.certificate,
-        ip_address=response.ip_address,
-        protocol=response.protocol,
-    )
 
 
 class WarcCaptureMiddleware:
@@ -138,9 +70,13 @@ class WarcCaptureMiddleware:
             if settings.getbool("ARCHIVER_DEDUP_ENABLED")
             else None
         )
-        self.index: CaptureIndex = MemoryIndex()
+        self.index: CaptureIndex = build_from_crawler(
+            load_object(settings["ARCHIVER_CAPTURE_INDEX"]), crawler
+        )
+        self.layout = OutputLayout.from_settings(settings)
+        self.layout.record()
         self.writer = RotatingWarcWriter(
-            directory=warc_directory(settings),
+            directory=self.layout.warc_dir,
             prefix=settings.get("ARCHIVER_WARC_PREFIX") or self.crawl_id,
             max_size=settings.getint("ARCHIVER_WARC_MAX_SIZE"),
             warcinfo=self._warcinfo,
@@ -169,7 +105,11 @@ class WarcCaptureMiddleware:
             return response
         previous: Original | None = request.meta.get(PREVIOUS_META_KEY)
         if response.status == 304 and previous is not None:
-            return self._not_modified(request, response, previous)
+            self.stats.inc_value("archiver/warc/revisits/not_modified")
+            self._write_exchange(
+                request, response, previous.payload_digest, previous, PROFILE_NOT_MODIFIED
+            )
+            return response
         digest = payload_digest(response.body)
         original = self._duplicate_of(response, digest)
         if original is not None:
@@ -193,24 +133,6 @@ class WarcCaptureMiddleware:
             return None
         return self.index.original_for_digest(digest)
 
-    def _not_modified(self, request: Request, response: Response, previous: Original) -> Response:
-        """A 304 to our conditional request: a revisit record, and the stored page to parse."""
-        path = self.writer.directory / previous.filename
-        try:
-            http_headers, payload = records.read_http_record(path, previous.offset)
-        except (OSError, ValueError, StopIteration, ArchiveLoadFailed) as error:
-            logger.warning(
-                "%s: 304 Not Modified, but its earlier capture %s@%d cannot be read (%s); "
-                "archived as a plain 304 response", response.url, path, previous.offset, error,
-            )
-            self._write_exchange(request, response, payload_digest(response.body))
-            return response
-        self.stats.inc_value("archiver/warc/revisits/not_modified")
-        self._write_exchange(
-            request, response, previous.payload_digest, previous, PROFILE_NOT_MODIFIED
-        )
-        return replayed_response(response, http_headers, payload)
-
     def _write_exchange(
         self,
         request: Request,
@@ -218,7 +140,7 @@ class WarcCaptureMiddleware:
         digest: str,
         original: Original | None = None,
         profile: str | None = None,
-    ) -> Capture:
+    ) -> RecordLink:
         """Write the response (or revisit) and request records, then publish the capture."""
         response_id, request_id = records.new_record_id(), records.new_record_id()
         date = records.warc_date()
@@ -234,7 +156,7 @@ class WarcCaptureMiddleware:
                 request, response.url, request_id, response_id, date, self.keep_credentials
             )
         )
-        capture = Capture(
+        link = RecordLink(
             location=location,
             url=response.url,
             status=response.status,
@@ -247,14 +169,14 @@ class WarcCaptureMiddleware:
             etag=_header(response, "ETag"),
             last_modified=_header(response, "Last-Modified"),
         )
-        request.meta[CAPTURE_META_KEY] = capture
-        self.index.remember(capture)
+        request.meta[LINK_META_KEY] = link
+        self.index.remember(link)
         kind = "responses" if original is None else "revisits"
         self.stats.inc_value(f"archiver/warc/{kind}")
         self.stats.inc_value(f"archiver/warc/{kind}/status_{response.status}")
         if original is None and record.rec_headers.get_header("WARC-Truncated"):
             self.stats.inc_value("archiver/warc/truncated")
-        return capture
+        return link
 
     def process_exception(self, request: Request, exception: Exception) -> None:
         """Archive the failure itself: a fetch that got no response is still evidence.

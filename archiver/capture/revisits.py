@@ -14,34 +14,16 @@ database-backed one, so that dedup and conditional requests span runs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from archiver.capture.middleware import Capture
-
-PROFILE_IDENTICAL = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
-PROFILE_NOT_MODIFIED = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
-PREVIOUS_META_KEY = "archiver_previous"
-
-
-@dataclass(frozen=True)
-class Original:
-    """An earlier record that holds a payload, as a revisit record refers to it."""
-
-    record_id: str
-    url: str
-    date: str
-    filename: str
-    offset: int
-    payload_digest: str
+from archiver.capture.link import Original, RecordLink
 
 
 class CaptureIndex(Protocol):
     def original_for_digest(self, payload_digest: str) -> Original | None:
         """An earlier record holding this payload, if any."""
 
-    def remember(self, capture: Capture) -> None:
+    def remember(self, capture: RecordLink) -> None:
         """Called once a capture's records are flushed to disk."""
 
 
@@ -54,6 +36,6 @@ class MemoryIndex:
     def original_for_digest(self, payload_digest: str) -> Original | None:
         return self._by_digest.get(payload_digest)
 
-    def remember(self, capture: Capture) -> None:
+    def remember(self, capture: RecordLink) -> None:
         if capture.refers_to is None:
             self._by_digest.setdefault(capture.payload_digest, capture.original())

@@ -24,6 +24,8 @@ from warcio.exceptions import ArchiveLoadFailed
 from warcio.recordloader import ArcWarcRecord
 from warcio.warcwriter import WARCWriter
 
+from archiver.capture.link import RecordLocation
+
 WARC_VERSION = "1.1"
 OPEN_SUFFIX = ".open"
 PAIRED_TYPES = ("request", "response", "revisit")
@@ -38,16 +40,6 @@ class WarcWriter(WARCWriter):
     """warcio's writer, with no payload digest added where WARC 1.1 defines no payload."""
 
     NO_PAYLOAD_DIGEST_TYPES = NO_COMPUTED_PAYLOAD_DIGEST
-
-
-@dataclass(frozen=True)
-class RecordLocation:
-    """Where a record landed: enough to open it again with a seek."""
-
-    filename: str
-    offset: int
-    length: int
-    record_id: str
 
 
 def warc_filename(prefix: str, when: datetime, serial: int, hostname: str) -> str:

@@ -1,18 +1,18 @@
 """Scrapy extension that keeps the catalog: one row per run, one per capture.
 
 Built before the engine, it takes the output directory's run lock, recovers
-what a killed run left behind (:mod:`archiver.catalog.recovery`), records the
-run, and becomes the capture middleware's index: each capture is cataloged
-once its records are flushed, and deduplication looks payload digests up
-here, across runs. When the engine stops it stores the run's stats, summary
-and outcome, then releases the lock.
+what a killed run left behind (:mod:`archiver.catalog.recovery`) and records
+the run. Other components reach the catalog only through :func:`catalog_store`
+(``None`` when ``ARCHIVER_CATALOG_ENABLED`` is off); the capture middleware
+through its index, :class:`archiver.catalog.index.CatalogIndex`
+(``ARCHIVER_CAPTURE_INDEX``). When the engine stops it stores the run's stats,
+summary and outcome, then releases the lock.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from pathlib import Path
 from typing import Any
 
 from scrapy import Spider, signals
@@ -22,10 +22,10 @@ from scrapy.settings import BaseSettings
 from sqlalchemy.engine import make_url
 from twisted.internet.task import LoopingCall
 
-from archiver.capture.middleware import WarcCaptureMiddleware, warc_directory
 from archiver.catalog.lock import RunLock
 from archiver.catalog.recovery import recover
-from archiver.catalog.store import CatalogStore, default_catalog_url
+from archiver.catalog.store import CatalogStore
+from archiver.layout import OutputLayout
 from archiver.summary import outcome, run_summary
 
 logger = logging.getLogger(__name__)
@@ -37,12 +37,6 @@ RECORDED_SETTINGS = (
     "CONCURRENT_REQUESTS_PER_DOMAIN", "AUTOTHROTTLE_ENABLED", "CLOSESPIDER_PAGECOUNT",
     "CLOSESPIDER_ITEMCOUNT", "DEPTH_LIMIT",
 )
-
-
-def catalog_url(settings: BaseSettings) -> str:
-    return settings.get("ARCHIVER_CATALOG_URL") or default_catalog_url(
-        Path(settings["ARCHIVER_OUTPUT_DIR"])
-    )
 
 
 def recorded_settings(settings: BaseSettings) -> dict[str, Any]:
@@ -62,11 +56,11 @@ class CatalogExtension:
             raise NotConfigured("ARCHIVER_CATALOG_ENABLED is off")
         self.crawler = crawler
         self.crawl_id: str = settings["ARCHIVER_CRAWL_ID"]
-        output_dir = Path(settings["ARCHIVER_OUTPUT_DIR"])
-        self.lock = RunLock(output_dir)
+        layout = OutputLayout.from_settings(settings)
+        self.lock = RunLock(layout.output_dir)
         self.lock.acquire(self.crawl_id)
-        self.store = CatalogStore(catalog_url(settings))
-        self.recovery = recover(self.store, warc_directory(settings), output_dir)
+        self.store = CatalogStore(layout.catalog_url)
+        self.recovery = recover(self.store, layout.warc_dir, layout.output_dir)
         self.committer = LoopingCall(self.store.commit)
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.engine_stopped, signal=signals.engine_stopped)
@@ -77,9 +71,6 @@ class CatalogExtension:
 
     def spider_opened(self, spider: Spider) -> None:
         self.store.start_crawl(self.crawl_id, spider.name, recorded_settings(self.crawler.settings))
-        capture = self.crawler.get_downloader_middleware(WarcCaptureMiddleware)
-        if capture is not None:
-            capture.index = self.store
         self.committer.start(COMMIT_INTERVAL, now=False)
         stats = self.crawler.stats
         stats.set_value("archiver/recovery/interrupted_runs", len(self.recovery.interrupted))
@@ -97,3 +88,9 @@ class CatalogExtension:
         )
         self.store.close()
         self.lock.release()
+
+
+def catalog_store(crawler: Crawler) -> CatalogStore | None:
+    """The run's catalog, or ``None`` without one: the one way components ask."""
+    extension = crawler.get_extension(CatalogExtension)
+    return extension.store if extension is not None else None

@@ -12,6 +12,8 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, Float, ForeignKey, Index, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from archiver.capture.link import PROFILE_NOT_MODIFIED
+
 
 class Base(DeclarativeBase):
     pass
@@ -64,6 +66,11 @@ class Capture(Base):
     refers_to_id: Mapped[int | None] = mapped_column(ForeignKey("captures.id"))
 
     refers_to: Mapped[Capture | None] = relationship(remote_side=[id])
+
+    @property
+    def not_modified(self) -> bool:
+        """A revisit written for a 304 to our conditional request."""
+        return self.revisit_profile == PROFILE_NOT_MODIFIED
 
     @property
     def payload_capture(self) -> Capture:

@@ -12,36 +12,33 @@ from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from archiver.catalog.extension import CatalogExtension
+from archiver.catalog.extension import catalog_store
+from archiver.paywall.verdict import PaywallVerdict
 
 
 class CatalogPipeline:
     def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
+        store = catalog_store(crawler)
+        if store is None:
+            raise NotConfigured("no catalog (ARCHIVER_CATALOG_ENABLED is off)")
+        self.store = store
+        self.crawl_id: str = crawler.settings["ARCHIVER_CRAWL_ID"]
         self.stats = crawler.stats
-        self.extension: CatalogExtension | None = None
-        if not crawler.settings.getbool("ARCHIVER_CATALOG_ENABLED"):
-            raise NotConfigured("ARCHIVER_CATALOG_ENABLED is off")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CatalogPipeline:
         return cls(crawler)
 
-    def open_spider(self) -> None:
-        self.extension = self.crawler.get_extension(CatalogExtension)
-
     def process_item(self, item):
-        if self.extension is None:
-            return item
         adapter = ItemAdapter(item)
-        store = self.extension.store
-        capture = store.capture_by_record_id(adapter.get("warc_record_id") or "")
+        capture = self.store.capture_by_record_id(adapter.get("warc_record_id") or "")
         if capture is None:
             self.stats.inc_value("archiver/catalog/items_without_capture")
             return item
-        store.record_article(
-            self.extension.crawl_id, capture, adapter["url"], adapter.get("final_url"),
-            adapter.get("title"), adapter.get("paywall"),
+        verdict = adapter.get("paywall")
+        self.store.record_article(
+            self.crawl_id, capture, adapter["url"], adapter.get("final_url"),
+            adapter.get("title"), PaywallVerdict.from_dict(verdict) if verdict else None,
         )
         self.stats.inc_value("archiver/catalog/verdicts")
         return item

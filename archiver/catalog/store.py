@@ -16,21 +16,17 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, delete, event, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 from warcio.timeutils import datetime_to_iso_date, iso_date_to_datetime
 
-from archiver.capture.middleware import Capture as CaptureEvent
-from archiver.capture.revisits import Original
+from archiver.capture.link import Original, RecordLink
 from archiver.catalog.models import Article, Capture, Crawl, Verdict
+from archiver.paywall.verdict import PaywallVerdict
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-CATALOG_FILENAME = "catalog.sqlite"
-
-
-def default_catalog_url(output_dir: Path) -> str:
-    return f"sqlite:///{Path(output_dir).resolve() / CATALOG_FILENAME}"
-
 
 def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
@@ -53,13 +49,34 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def upgrade(engine: Engine) -> None:
-    """Bring the catalog's schema to the newest migration (alembic ``upgrade head``)."""
+def _alembic_config() -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the catalog's schema to the newest migration (alembic ``upgrade head``)."""
+    config = _alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+class CatalogOutdated(RuntimeError):
+    """A catalog whose schema is older (or newer) than this version's migrations."""
+
+
+def check_current(engine: Engine, url: str) -> None:
+    """Refuse a catalog whose schema revision is not this code's newest migration."""
+    script = ScriptDirectory.from_config(_alembic_config())
+    with engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+    if current != script.get_current_head():
+        raise CatalogOutdated(
+            f"{url}: catalog schema is at revision {current or 'none'}, this version needs "
+            f"{script.get_current_head()}; run a crawl with this version to migrate it"
+        )
 
 
 def original_of(row: Capture) -> Original:
@@ -78,14 +95,20 @@ class CatalogStore:
     """Reads and writes the catalog. Runs and recovery are committed at once;
     captures and verdicts when :meth:`commit` or :meth:`close` is called."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, migrate: bool = True) -> None:
+        """``migrate=False`` for readers (``archiver runs``, ``report``): on a shared
+        PostgreSQL catalog a migration is a schema change, never a reader's side effect;
+        a catalog behind the code is refused with :class:`CatalogOutdated`."""
         self.url = url
         if url.startswith("sqlite:///"):
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
         self.engine = create_engine(url)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
-        upgrade(self.engine)
+        if migrate:
+            upgrade(self.engine)
+        else:
+            check_current(self.engine, url)
         self.session = Session(self.engine, expire_on_commit=False)
 
     def close(self) -> None:
@@ -147,33 +170,29 @@ class CatalogStore:
 
     # captures
 
-    def add_capture(self, event_: CaptureEvent) -> Capture:
+    def add_capture(self, link: RecordLink) -> Capture:
         """Catalog a capture whose records are already flushed to disk."""
         refers_to = None
-        if event_.refers_to is not None:
-            refers_to = self.capture_by_record_id(event_.refers_to.record_id)
+        if link.refers_to is not None:
+            refers_to = self.capture_by_record_id(link.refers_to.record_id)
         row = Capture(
-            crawl_id=event_.crawl_id,
-            url=event_.url,
-            fetched_at=warc_datetime(event_.fetched_at),
-            status=event_.status,
-            record_type=event_.record_type,
-            revisit_profile=event_.profile,
-            warc_filename=event_.location.filename,
-            warc_offset=event_.location.offset,
-            warc_length=event_.location.length,
-            record_id=event_.location.record_id,
-            payload_digest=event_.payload_digest,
-            etag=event_.etag,
-            last_modified=event_.last_modified,
+            crawl_id=link.crawl_id,
+            url=link.url,
+            fetched_at=warc_datetime(link.fetched_at),
+            status=link.status,
+            record_type=link.record_type,
+            revisit_profile=link.profile,
+            warc_filename=link.location.filename,
+            warc_offset=link.location.offset,
+            warc_length=link.location.length,
+            record_id=link.location.record_id,
+            payload_digest=link.payload_digest,
+            etag=link.etag,
+            last_modified=link.last_modified,
             refers_to=refers_to,
         )
         self.session.add(row)
         return row
-
-    def remember(self, capture: CaptureEvent) -> None:
-        """:class:`~archiver.capture.revisits.CaptureIndex` hook: records are on disk."""
-        self.add_capture(capture)
 
     def capture_by_record_id(self, record_id: str) -> Capture | None:
         return self.session.scalar(select(Capture).where(Capture.record_id == record_id))
@@ -223,7 +242,7 @@ class CatalogStore:
 
     def record_article(
         self, crawl_id: str, capture: Capture, url: str, final_url: str | None,
-        title: str | None, verdict: Mapping[str, Any] | None,
+        title: str | None, verdict: PaywallVerdict | None,
     ) -> Article:
         """Upsert the article and append its verdict to the history."""
         article = self.article(url)
@@ -237,16 +256,31 @@ class CatalogStore:
                 crawl_id=crawl_id,
                 capture=capture,
                 observed_at=capture.fetched_at,
-                detected=bool(verdict.get("detected")),
-                kind=verdict.get("kind"),
-                truncated=bool(verdict.get("truncated")),
-                declared=verdict.get("declared"),
-                confidence=verdict.get("confidence"),
-                not_modified=capture.revisit_profile is not None
-                and capture.revisit_profile.endswith("server-not-modified"),
-                verdict=dict(verdict),
+                detected=verdict.detected,
+                kind=verdict.kind,
+                truncated=verdict.truncated,
+                declared=verdict.declared,
+                confidence=verdict.confidence,
+                not_modified=capture.not_modified,
+                verdict=verdict.to_dict(),
             ))
         return article
+
+    def last_verdict(self, url: str, excluding_capture: int | None = None) -> Verdict | None:
+        """The article's latest verdict, leaving out the one of ``excluding_capture``."""
+        query = select(Verdict).join(Article).where(Article.url == url)
+        if excluding_capture is not None:
+            query = query.where(Verdict.capture_id != excluding_capture)
+        return self.session.scalar(
+            query.order_by(Verdict.observed_at.desc(), Verdict.id.desc()).limit(1)
+        )
+
+    def verdicts(self) -> list[Verdict]:
+        """Every verdict observed, with its article and capture loaded."""
+        return list(self.session.scalars(
+            select(Verdict).options(joinedload(Verdict.article), joinedload(Verdict.capture))
+            .order_by(Verdict.observed_at, Verdict.id)
+        ))
 
     def verdict_history(self, url: str) -> list[Verdict]:
         return list(self.session.scalars(

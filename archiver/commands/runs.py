@@ -12,7 +12,8 @@ import sys
 from pathlib import Path
 
 from archiver.catalog.models import Crawl
-from archiver.catalog.store import CATALOG_FILENAME, CatalogStore, default_catalog_url
+from archiver.catalog.store import CatalogStore
+from archiver.layout import CATALOG_FILENAME, default_catalog_url
 
 COLUMNS = ("crawl", "started (UTC)", "took", "status", "exit", "pages", "304", "dup",
            "articles", "paywalled", "bytes", "errors")
@@ -72,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"{args.output / CATALOG_FILENAME}: no catalog here; give the --output DIR "
               "of a crawl, or --catalog URL", file=sys.stderr)
         return 1
-    store = CatalogStore(url)
+    store = CatalogStore(url, migrate=False)
     try:
         if args.history:
             return _history(store, args.history, args.json)

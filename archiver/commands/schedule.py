@@ -24,10 +24,10 @@ from urllib.parse import urlsplit
 
 from archiver.catalog.lock import EXIT_LOCKED
 from archiver.commands.sites import add_filter_arguments, add_sites_dir_argument, site_filter
+from archiver.durations import parse_duration
 from archiver.sites import SiteConfigError, select_sites, site_names, sites_dir
 from archiver.summary import EXIT_PAUSED
 
-EVERY = re.compile(r"^(\d+)([mhdw])$")
 ALIASES = {"hourly": "1h", "daily": "1d", "weekly": "1w"}
 
 
@@ -40,9 +40,9 @@ class Interval:
 
     @classmethod
     def parse(cls, text: str) -> Interval:
-        match = EVERY.match(ALIASES.get(text.strip().lower(), text.strip().lower()))
-        if match:
-            interval = cls(int(match[1]), match[2])
+        duration = parse_duration(ALIASES.get(text.strip().lower(), text))
+        if duration is not None and duration.unit != "s" and duration.count.is_integer():
+            interval = cls(int(duration.count), duration.unit)
             if interval.count and (
                 (interval.unit == "m" and 60 % interval.count == 0)
                 or (interval.unit == "h" and 24 % interval.count == 0)

@@ -8,24 +8,22 @@ always kept, since dropping it could lose a new article.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 
-DURATION = re.compile(r"^\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>[smhdw])\s*$", re.IGNORECASE)
-UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+from archiver.durations import EXAMPLES, parse_duration
 
 
 def parse_since(value: str, now: datetime | None = None) -> datetime:
     """``2d``, ``12h``, ``30m``, ``1w`` before ``now``, or an ISO date/time (UTC if naive)."""
     now = now or datetime.now(UTC)
-    match = DURATION.match(value)
-    if match:
-        return now - timedelta(**{UNITS[match["unit"].lower()]: float(match["n"])})
+    duration = parse_duration(value)
+    if duration is not None:
+        return now - duration.timedelta
     parsed = parse_date(value, end_of_day=False)
     if parsed is None:
         raise ValueError(
-            f"--since {value!r}: expected a duration (30m, 12h, 2d, 1w) or a date "
+            f"--since {value!r}: expected a duration ({EXAMPLES}) or a date "
             "(2026-11-20 or 2026-11-20T06:00:00Z)"
         )
     return parsed

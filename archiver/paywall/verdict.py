@@ -7,11 +7,16 @@ scoring gave it and the matched text or selector.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 Kind = Literal["hard", "soft", "registration"]
 Declared = Literal["free", "paywalled", "metered", "registration"]
+KINDS: tuple[Kind, ...] = get_args(Kind)
+"""The kinds of wall, in the order summaries and reports list them."""
+NOT_WALLED = "none"
+"""How stats and reports name a capture without a wall."""
 
 
 @dataclass(frozen=True)
@@ -24,6 +29,10 @@ class Signal:
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "weight": round(self.weight, 3), "evidence": self.evidence}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Signal:
+        return cls(str(data["name"]), float(data["weight"]), str(data.get("evidence", "")))
 
 
 @dataclass
@@ -54,3 +63,23 @@ class PaywallVerdict:
             "expected_words": self.expected_words,
             "signals": [signal.to_dict() for signal in self.signals],
         }
+
+    @property
+    def label(self) -> str:
+        """The kind of wall, or ``none``: how stats count verdicts."""
+        return self.kind if self.detected and self.kind else NOT_WALLED
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> PaywallVerdict:
+        """A verdict read back from an item, a catalog row or a verdict record."""
+        return cls(
+            detected=bool(data.get("detected")),
+            kind=data.get("kind"),
+            truncated=bool(data.get("truncated")),
+            declared=data.get("declared"),
+            confidence=float(data.get("confidence") or 0.0),
+            vendors=list(data.get("vendors") or []),
+            visible_words=int(data.get("visible_words") or 0),
+            expected_words=data.get("expected_words"),
+            signals=[Signal.from_dict(signal) for signal in data.get("signals") or []],
+        )

@@ -20,11 +20,11 @@ from typing import Any
 from warcio.archiveiterator import ArchiveIterator
 
 from archiver.page import CapturedPage
+from archiver.paywall.record import VerdictRecord, read_verdict_record
 from archiver.toolkit.captures import read_capture, scan_warc
 from archiver.toolkit.inputs import item_files, read_items
 
 PAGES_HEADER = {"format": "json-pages-1.0", "id": "pages", "title": "Articles"}
-VERDICT_TYPE = "paywall-verdict"
 
 
 @dataclass(frozen=True)
@@ -57,25 +57,18 @@ def pages_from_items(items: Iterable[dict[str, Any]], warc_names: set[str]) -> l
     ]
 
 
-def _verdicts(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+def _verdicts(path: Path) -> Iterator[VerdictRecord]:
     with open(path, "rb") as stream:
         for record in ArchiveIterator(stream):
-            if record.rec_type != "metadata":
-                continue
-            if record.rec_headers.get_header("Content-Type") != "application/json":
-                continue
-            try:
-                document = json.loads(record.content_stream().read())
-            except ValueError:
-                continue
-            if isinstance(document, dict) and document.get("type") == VERDICT_TYPE:
-                yield record.rec_headers.get_header("WARC-Refers-To") or "", document
+            verdict = read_verdict_record(record)
+            if verdict is not None:
+                yield verdict
 
 
 def pages_from_warcs(warcs: Sequence[Path]) -> list[Page]:
     """Pages for the responses that a paywall-verdict metadata record refers to; the
     title is the page's ``<title>``, read from the archived response."""
-    verdicts = dict(pair for path in warcs for pair in _verdicts(path))
+    verdicts = {verdict.refers_to: verdict for path in warcs for verdict in _verdicts(path)}
     pages = []
     for path in warcs:
         for entry in scan_warc(path):
@@ -84,7 +77,7 @@ def pages_from_warcs(warcs: Sequence[Path]) -> list[Page]:
             page = CapturedPage(url=entry.url, body=read_capture(entry).body)
             title = (page.tree.findtext(".//title") or "").strip() or None
             pages.append(Page(id=_page_id(entry.record_id), url=entry.url, ts=entry.date,
-                              title=title, paywall=verdicts[entry.record_id].get("verdict")))
+                              title=title, paywall=verdicts[entry.record_id].verdict))
     return pages
 
 

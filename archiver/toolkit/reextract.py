@@ -23,8 +23,7 @@ from scrapy.http import Headers, TextResponse
 from scrapy.responsetypes import responsetypes
 
 from archiver.analysis import analyse_page, analysed_item, captured_page
-from archiver.capture.middleware import Capture as CaptureLink
-from archiver.capture.warcfile import RecordLocation
+from archiver.capture.link import RecordLink, RecordLocation
 from archiver.discovery.classifier import is_article
 from archiver.discovery.scope import SiteScope
 from archiver.items import ArticleItem
@@ -54,10 +53,10 @@ class ReextractResult:
     problems: list[str] = field(default_factory=list)
 
 
-def capture_link(entry: CaptureEntry, status: int) -> CaptureLink:
+def capture_link(entry: CaptureEntry, status: int) -> RecordLink:
     """The capture link of the record read: the revisit itself for a revisit, as the crawl
     that wrote it would have linked it."""
-    return CaptureLink(
+    return RecordLink(
         location=RecordLocation(
             filename=os.path.basename(entry.path), offset=entry.offset, length=entry.length,
             record_id=entry.record_id,

@@ -21,16 +21,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
-
 from archiver import __version__
-from archiver.catalog.models import Verdict
-from archiver.catalog.store import CATALOG_FILENAME, CatalogStore, default_catalog_url
+from archiver.catalog.store import CatalogStore
+from archiver.layout import CATALOG_FILENAME, default_catalog_url
+from archiver.paywall.verdict import KINDS
 from archiver.toolkit.inputs import InputError, item_files, read_items
 from archiver.toolkit.svg import Segment, line_chart, stacked_bars
 
-KINDS = ("hard", "soft", "registration")
 KIND_COLOURS = {"hard": "#c0392b", "soft": "#e67e22", "registration": "#8e44ad",
                 "free": "#27ae60"}
 UNKNOWN_RUN = "(no crawl id)"
@@ -88,11 +85,9 @@ def _iso(when: datetime) -> str:
 
 def load_catalog(url: str) -> ReportData:
     """Every run and every verdict observation in the catalog at ``url``."""
-    store = CatalogStore(url)
+    store = CatalogStore(url, migrate=False)
     try:
-        verdicts = store.session.scalars(
-            select(Verdict).options(joinedload(Verdict.article), joinedload(Verdict.capture))
-        ).all()
+        verdicts = store.verdicts()
         articles = [
             ReportArticle(url=v.article.url, title=v.article.title, crawl_id=v.crawl_id,
                           fetched_at=_iso(v.observed_at), paywall=v.verdict)

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from archiver.capture.middleware import Capture
+from archiver.capture.link import RecordLink
 from archiver.capture.records import builder, new_record_id
 from archiver.capture.warcfile import RotatingWarcWriter, mend_open_file
 from archiver.catalog.recovery import recover, repair_items
-from archiver.catalog.store import CatalogStore, default_catalog_url
+from archiver.catalog.store import CatalogStore
+from archiver.layout import default_catalog_url
 from tests.catalog.site import warcio_check
 from tests.crawling import read_records
 
@@ -97,7 +98,7 @@ def test_recovery_drops_rows_and_items_past_the_end_and_marks_the_run(tmp_path: 
     store = CatalogStore(default_catalog_url(tmp_path))
     store.start_crawl("killed", "site", {})
     for n, location in enumerate(locations):
-        store.add_capture(Capture(location=location, url=f"http://127.0.0.1/{n}", status=200,
+        store.add_capture(RecordLink(location=location, url=f"http://127.0.0.1/{n}", status=200,
                                   payload_digest=f"sha1:{n}",
                                   fetched_at="2026-11-25T10:00:00.000000Z", crawl_id="killed"))
     items = [{"url": f"http://127.0.0.1/{n}", "warc_filename": loc.filename,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from archiver.capture.revisits import PROFILE_IDENTICAL, PROFILE_NOT_MODIFIED
+from archiver.capture.link import PROFILE_IDENTICAL, PROFILE_NOT_MODIFIED
 from archiver.demo.server import serve
 from tests.catalog.site import article_page, catalog_rows, listing, validated, warcio_check
 from tests.crawling import Record, crawl, read_records, run_archiver

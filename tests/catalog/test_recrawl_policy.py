@@ -12,15 +12,15 @@ from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.test import get_crawler
 
-from archiver.capture.middleware import Capture
-from archiver.capture.revisits import PREVIOUS_META_KEY
-from archiver.capture.warcfile import RecordLocation
-from archiver.catalog.recrawl import (
+from archiver.capture.link import PREVIOUS_META_KEY, RecordLink, RecordLocation
+from archiver.capture.recrawl import (
     RecrawlMiddleware,
     parse_revisit_after,
     with_lastmod,
 )
-from archiver.catalog.store import CatalogStore, default_catalog_url, warc_date
+from archiver.catalog.store import CatalogStore, warc_date
+from archiver.layout import default_catalog_url
+from archiver.paywall.verdict import PaywallVerdict
 
 ARTICLE = "http://127.0.0.1:1/news/story"
 SECTION = "http://127.0.0.1:1/section/"
@@ -35,13 +35,13 @@ def store(tmp_path: Path):
     for n, url in enumerate((ARTICLE, SECTION)):
         filename = f"earlier-{n}.warc.gz"
         (tmp_path / "warc" / filename).write_bytes(b"\0" * 5000)
-        store.add_capture(Capture(
+        store.add_capture(RecordLink(
             location=RecordLocation(filename, 100, 2000, f"<urn:uuid:{n}>"), url=url,
             status=200, payload_digest=f"sha1:{n}", fetched_at=warc_date(CAPTURED),
             crawl_id="earlier", etag=f'"v{n}"', last_modified="Tue, 24 Nov 2026 08:00:00 GMT",
         ))
     store.record_article("earlier", store.capture_by_record_id("<urn:uuid:0>"), ARTICLE, None,
-                         "Story", {"detected": False})
+                         "Story", PaywallVerdict())
     yield store
     store.close()
 

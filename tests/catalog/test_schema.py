@@ -10,7 +10,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 
 from archiver.catalog.models import Base
-from archiver.catalog.store import MIGRATIONS, CatalogStore, default_catalog_url
+from archiver.catalog.store import MIGRATIONS, CatalogStore
+from archiver.layout import default_catalog_url
 
 
 def test_a_new_catalog_is_at_the_newest_migration(tmp_path: Path):

@@ -2,11 +2,14 @@
 
 Every run fetches feeds, sitemaps and section pages again; what differs is
 how. For a URL captured before, this downloader middleware (priority 940,
-just before the capture middleware) sends ``If-None-Match`` /
+next to the capture middleware) sends ``If-None-Match`` /
 ``If-Modified-Since`` built from the last capture's ``ETag`` /
 ``Last-Modified``, and puts the record that holds the payload into
-``request.meta["archiver_previous"]``, so a ``304`` becomes a
-``server-not-modified`` revisit record and the spider parses the stored page.
+``request.meta[PREVIOUS_META_KEY]``. The capture middleware archives a ``304``
+to such a request as a ``server-not-modified`` revisit record; this middleware
+then reads the stored response back from its WARC and hands it on in place of
+the 304 (flag ``revisit``), so links are followed and the article is analysed
+from the exact archived bytes.
 
 ``ARCHIVER_REVISIT_AFTER`` spaces re-fetches of known *articles* (URLs that
 were emitted as items): ``0`` (default) re-fetches every run, ``6h``/``2d``/
@@ -22,18 +25,23 @@ newer than the last capture, whatever ``ARCHIVER_REVISIT_AFTER`` says.
 from __future__ import annotations
 
 import logging
-import re
 from datetime import UTC, datetime, timedelta
 
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.http import Headers, Response
+from scrapy.responsetypes import responsetypes
+from warcio.exceptions import ArchiveLoadFailed
+from warcio.statusandheaders import StatusAndHeaders
 
-from archiver.capture.middleware import warc_directory
-from archiver.capture.revisits import PREVIOUS_META_KEY
-from archiver.catalog.extension import CatalogExtension
+from archiver.capture.link import LINK_META_KEY, PREVIOUS_META_KEY, Original, RecordLink
+from archiver.capture.records import read_http_record
+from archiver.catalog.extension import catalog_store
 from archiver.catalog.models import Capture
 from archiver.catalog.store import original_of, utcnow
+from archiver.durations import EXAMPLES, parse_duration
+from archiver.layout import OutputLayout
 
 logger = logging.getLogger(__name__)
 
@@ -41,8 +49,6 @@ LASTMOD_META_KEY = "archiver_lastmod"
 CONDITIONAL_FOR_META_KEY = "archiver_conditional_for"
 CONDITIONAL_HEADERS = ("If-None-Match", "If-Modified-Since")
 CONDITIONAL_STATUSES = frozenset({200, 304})
-DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$")
-UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
 
 def parse_revisit_after(value: object) -> timedelta | None:
@@ -52,13 +58,13 @@ def parse_revisit_after(value: object) -> timedelta | None:
         return None
     if text in ("", "0"):
         return timedelta(0)
-    match = DURATION.match(text)
-    if not match:
+    duration = parse_duration(text)
+    if duration is None:
         raise ValueError(
-            f"ARCHIVER_REVISIT_AFTER={value!r}: expected 0, a duration such as 30m, 6h, 2d, "
-            "1w, or never"
+            f"ARCHIVER_REVISIT_AFTER={value!r}: expected 0, a duration such as {EXAMPLES}, "
+            "or never"
         )
-    return timedelta(**{UNITS[match[2]]: float(match[1])})
+    return duration.timedelta
 
 
 def parse_lastmod(value: datetime | str) -> datetime:
@@ -74,14 +80,40 @@ def with_lastmod(request: Request, lastmod: datetime | str | None) -> Request:
     return request
 
 
+def replayed_response(
+    response: Response, http_headers: StatusAndHeaders, payload: bytes
+) -> Response:
+    """The archived response a 304 confirmed, handed on as if it had been sent again.
+
+    Downstream middlewares (decompression, redirects) and the spider see the
+    stored exchange: its status, headers and still-encoded body.
+    """
+    headers = Headers()
+    for name, value in http_headers.headers:
+        headers.appendlist(name, value.encode("latin-1"))
+    cls = responsetypes.from_args(headers=headers, url=response.url, body=payload)
+    return cls(
+        url=response.url,
+        status=int(http_headers.get_statuscode()),
+        headers=headers,
+        body=payload,
+        request=response.request,
+        flags=[*response.flags, "revisit"],
+        certificate=response.certificate,
+        ip_address=response.ip_address,
+        protocol=response.protocol,
+    )
+
+
 class RecrawlMiddleware:
     def __init__(self, crawler: Crawler) -> None:
-        self.extension = crawler.get_extension(CatalogExtension)
-        if self.extension is None:
+        store = catalog_store(crawler)
+        if store is None:
             raise NotConfigured("no catalog (ARCHIVER_CATALOG_ENABLED is off)")
+        self.store = store
         self.stats = crawler.stats
         self.revisit_after = parse_revisit_after(crawler.settings.get("ARCHIVER_REVISIT_AFTER"))
-        self.warc_dir = warc_directory(crawler.settings)
+        self.warc_dir = OutputLayout.from_settings(crawler.settings).warc_dir
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RecrawlMiddleware:
@@ -97,7 +129,7 @@ class RecrawlMiddleware:
             return
         if request.headers.get("If-None-Match") or request.headers.get("If-Modified-Since"):
             return
-        store = self.extension.store
+        store = self.store
         latest = store.latest_capture(request.url)
         if latest is None:
             return
@@ -150,3 +182,21 @@ class RecrawlMiddleware:
             request.headers.pop(header, None)
         request.meta.pop(PREVIOUS_META_KEY, None)
         request.meta.pop(CONDITIONAL_FOR_META_KEY, None)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        """A 304 to our conditional request: the stored page, to be parsed again."""
+        previous: Original | None = request.meta.get(PREVIOUS_META_KEY)
+        link: RecordLink | None = request.meta.get(LINK_META_KEY)
+        if response.status != 304 or previous is None or link is None or not link.not_modified:
+            return response
+        path = self.warc_dir / previous.filename
+        try:
+            http_headers, payload = read_http_record(path, previous.offset)
+        except (OSError, ValueError, StopIteration, ArchiveLoadFailed) as error:
+            logger.warning(
+                "%s: 304 Not Modified, but its earlier capture %s@%d cannot be read (%s); "
+                "the page is not analysed again", response.url, path, previous.offset, error,
+            )
+            self.stats.inc_value("archiver/recrawl/unreadable_original")
+            return response
+        return replayed_response(response, http_headers, payload)
