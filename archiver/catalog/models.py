@@ -60,7 +60,6 @@ class Capture(Base):
     warc_length: Mapped[int] = mapped_column(BigInteger)
     record_id: Mapped[str] = mapped_column(String(100), unique=True)
     payload_digest: Mapped[str] = mapped_column(String(100))
-    payload_length: Mapped[int | None] = mapped_column(BigInteger)
     etag: Mapped[str | None] = mapped_column(Text)
     last_modified: Mapped[str | None] = mapped_column(String(100))
     refers_to_id: Mapped[int | None] = mapped_column(ForeignKey("captures.id"))
