@@ -18,7 +18,7 @@ import pytest
 from scrapy.http import Request, Response
 
 from archiver.capture import records
-from archiver.capture.revisits import PROFILE_IDENTICAL, PROFILE_NOT_MODIFIED, Original
+from archiver.capture.link import PROFILE_IDENTICAL, PROFILE_NOT_MODIFIED, Original
 from archiver.capture.warcfile import RotatingWarcWriter
 from tests.crawling import Record, read_records
 from tests.toolkit.conftest import tool
