@@ -1,24 +1,33 @@
-"""``archiver sites``: list the configured news sites; ``archiver sites validate``: check them.
+"""``archiver sites``: list the configured news sites; ``validate``: check them; ``probe``:
+check their facts against the live sites.
 
 Validation is the same code a crawl runs at start-up, so a config that passes
 here will not stop a crawl later; every problem is reported with its file, key
-and reason, and the exit code is 1 if any config is unusable.
+and reason, and the exit code is 1 if any config is unusable. A probe fetches
+each site's robots.txt, feeds and sitemaps (archived, as in any crawl) and
+exits 1 if any of them is stale.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
+from archiver.discovery.freshness import parse_since
+from archiver.runner import SettingError, parse_overrides, run_crawl
 from archiver.sites import (
     SiteConfig,
     SiteConfigError,
     SiteFilter,
     config_files,
     load_site,
+    select_sites,
+    site_names,
     sites_dir,
 )
+from archiver.sites.probe import ProbeResult, read_report
 
 
 def add_sites_dir_argument(parser: argparse.ArgumentParser) -> None:
@@ -46,19 +55,31 @@ def site_filter(args: argparse.Namespace) -> SiteFilter:
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "sites", help="list the configured news sites, or validate their configs"
+        "sites", help="list the configured news sites, validate their configs, or probe "
+        "their feeds and sitemaps"
     )
-    parser.add_argument("action", nargs="?", choices=["list", "validate"], default="list",
-                        help="list (default) or validate")
-    parser.add_argument("files", nargs="*", type=Path, metavar="FILE",
-                        help="validate these config files instead of the whole directory")
+    parser.add_argument("action", nargs="?", choices=["list", "validate", "probe"],
+                        default="list", help="list (default), validate or probe")
+    parser.add_argument("files", nargs="*", type=Path, metavar="SITE|FILE",
+                        help="validate these config files instead of the whole directory; "
+                        "probe these sites (names or files)")
     add_sites_dir_argument(parser)
     add_filter_arguments(parser)
+    probing = parser.add_argument_group("probe")
+    probing.add_argument("--output", type=Path, default=Path("output"), metavar="DIR",
+                         help="archive root of the probe's WARCs and report (default output)")
+    probing.add_argument("--stale-after", default="30d", metavar="AGE",
+                         help="a feed or sitemap whose newest entry is older is stale "
+                         "(default 30d; 12h, 2d, 1w or a date)")
+    probing.add_argument("-s", "--set", action="append", default=[], dest="settings",
+                         metavar="NAME=VALUE", help="override a Scrapy or ARCHIVER_* setting")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     directory = sites_dir(args.sites_dir)
+    if args.action == "probe":
+        return probe(args, directory)
     paths = args.files or config_files(directory)
     if args.files and args.action == "list":
         print("FILE arguments go with `archiver sites validate FILE...`", file=sys.stderr)
@@ -91,6 +112,14 @@ def validate(paths: list[Path]) -> int:
     return 1 if bad else 0
 
 
+def print_table(rows: list[tuple[str, ...]]) -> None:
+    """Columns padded to their widest cell; the last one, the longest, left ragged."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    for row in rows:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False))
+              + "  " + row[-1])
+
+
 def list_sites(paths: list[Path], wanted: SiteFilter) -> int:
     loaded, bad = load_each(paths)
     try:
@@ -102,10 +131,57 @@ def list_sites(paths: list[Path], wanted: SiteFilter) -> int:
     for config in configs:
         rows.append((config.name, config.country or "-", config.language or "-",
                      config.region or "-", config.home[0], config.title or "-"))
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
-    for row in rows:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False))
-              + "  " + row[-1])
+    print_table(rows)
     if bad:
         print(f"{bad} config(s) invalid: run `archiver sites validate`", file=sys.stderr)
     return 1 if bad else 0
+
+
+def probe(args: argparse.Namespace, directory: Path) -> int:
+    """Probe the named (or filtered) sites; 1 if a fact is stale, 2 on bad arguments."""
+    wanted = site_filter(args)
+    try:
+        if not (args.files or wanted):
+            raise ValueError("name the SITEs to probe, or choose them with --country, "
+                             "--language or --region")
+        try:
+            stale_before = parse_since(args.stale_after)
+        except ValueError:
+            raise ValueError(f"--stale-after {args.stale_after!r}: expected a duration (12h, "
+                             "2d, 1w) or a date (2026-11-20)") from None
+        overrides = parse_overrides(args.settings)
+        names = select_sites([str(f) for f in args.files] or site_names(directory), directory,
+                             wanted)
+    except (SettingError, SiteConfigError, ValueError) as error:
+        print(error, file=sys.stderr)
+        return 2
+    overrides["ARCHIVER_SITES_DIR"] = str(directory)
+    crawl_id = f"probe-{datetime.now(UTC):%Y%m%dT%H%M%S}"
+    report = args.output / "probe" / f"{crawl_id}.jsonl"
+    result = run_crawl("probe", {"site": ",".join(names), "report": str(report),
+                                 "stale_before": stale_before.isoformat()},
+                       args.output, crawl_id, None, overrides)
+    if result.refusal:
+        print(result.refusal, file=sys.stderr)
+        return result.exit_code
+    results = read_report(report)
+    print_probe(results)
+    stale = sum(r.stale for r in results)
+    print(f"{len(results) - stale} of {len(results)} robots.txt, feeds and sitemaps work; "
+          f"{stale} stale. Report: {report}; WARCs in {args.output}")
+    if not result.ok:
+        print(f"probe crawl ended with {result.finish_reason}", file=sys.stderr)
+        return result.exit_code or 1
+    return 1 if stale else 0
+
+
+def print_probe(results: list[ProbeResult]) -> None:
+    """One line per fact: what it gave, or why it is stale."""
+    rows = [("SITE", "KIND", "STATUS", "ENTRIES", "NEWEST", "URL", "VERDICT")]
+    for r in results:
+        verdict = f"STALE: {r.problem}" if r.stale else "ok"
+        rows.append((r.site, r.kind, str(r.status or "-"),
+                     "-" if r.entries is None else str(r.entries),
+                     f"{r.newest:%Y-%m-%d %H:%M}" if r.newest else "-", r.url,
+                     "; ".join([verdict, *r.notes])))
+    print_table(rows)
