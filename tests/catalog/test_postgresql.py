@@ -11,7 +11,6 @@ import glob
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -23,6 +22,7 @@ from sqlalchemy import create_engine, text
 from archiver.demo.server import serve
 from tests.catalog.site import article_page, listing, validated
 from tests.crawling import crawl, run_archiver
+from tests.ports import start_on_free_port
 
 pytest.importorskip("psycopg", reason="psycopg not installed (pip install '.[postgresql]')")
 
@@ -31,12 +31,6 @@ def pg_binary(name: str) -> str | None:
     found = shutil.which(name)
     candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
     return found or (candidates[-1] if candidates else None)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -59,13 +53,17 @@ def cluster(root: Path, initdb: str, pg_ctl: str) -> Iterator[str]:
             pytest.skip("running as root and there is no postgres user to run the server")
         os.chown(root, owner.pw_uid, owner.pw_gid)
         as_user = ["runuser", "-u", "postgres", "--"]
-    port = free_port()
     data = root / "data"
     subprocess.run([*as_user, initdb, "-D", str(data), "-A", "trust", "-U", "archiver"],
                    check=True, capture_output=True, timeout=120)
-    subprocess.run([*as_user, pg_ctl, "-D", str(data), "-w", "-l", str(root / "log"), "-o",
-                    f"-k {root} -h 127.0.0.1 -p {port}", "start"],
-                   check=True, capture_output=True, timeout=120)
+
+    def start(port: int) -> int | None:
+        started = subprocess.run(
+            [*as_user, pg_ctl, "-D", str(data), "-w", "-l", str(root / "log"), "-o",
+             f"-k {root} -h 127.0.0.1 -p {port}", "start"], capture_output=True, timeout=120)
+        return port if started.returncode == 0 else None
+
+    port, _ = start_on_free_port(start)
     try:
         yield f"postgresql+psycopg://archiver@127.0.0.1:{port}/postgres"
     finally:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import gzip
 import json
 import signal
+import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -54,6 +56,17 @@ def wait_for(condition: Callable[[], bool], what: str, timeout: float = 60) -> N
         time.sleep(0.1)
 
 
+def cataloged_paths(output: Path, base_url: str, crawl_id: str) -> set[str]:
+    """Paths of the run's captures in the catalog (committed once their records are on disk)."""
+    if not (output / "catalog.sqlite").exists():
+        return set()
+    try:
+        rows = catalog_rows(output, "SELECT url FROM captures WHERE crawl_id = ?", crawl_id)
+    except sqlite3.Error:  # the catalog or its tables are not there yet
+        return set()
+    return {url.removeprefix(base_url) for url, in rows}
+
+
 def torn_member(warc: Path) -> bytes:
     """The first half of a real record's gzip member: a write cut short by a kill."""
     member = gzip.compress(Record.at(warc, 0).warc_head + b"\r\n\r\n" + b"x" * 4000)
@@ -68,7 +81,8 @@ def killed_then_recovered(tmp_path_factory):
         try:
             wait_for(lambda: "/slow" in site.log.paths(), "the crawl to reach /slow")
             wait_for(lambda: set(ARTICLES) <= set(site.log.paths()), "the other articles")
-            time.sleep(1.5)  # their records are written while /slow is still pending
+            wait_for(lambda: set(ARTICLES) <= cataloged_paths(output, site.base_url, "killed"),
+                     "their records on disk and their rows committed while /slow is pending")
             overlapping = run_archiver("crawl", "--url", site.base_url + "/", "--output",
                                        str(output), "--crawl-id", "overlap", *FAST)
         finally:
@@ -181,8 +195,13 @@ def test_sigint_pauses_and_the_next_run_resumes(tmp_path: Path):
 
 
 def test_a_run_that_gets_no_response_fails_for_the_scheduler(tmp_path: Path):
-    down = run_archiver("crawl", "--url", "http://127.0.0.1:9/", "--output", str(tmp_path),
-                        "--crawl-id", "down", *FAST, "-s", "RETRY_TIMES=0")
+    with socket.socket() as closed_port:
+        # Bound but not listening: every connection is refused, and no other process can
+        # take the port while the test holds it.
+        closed_port.bind(("127.0.0.1", 0))
+        port = closed_port.getsockname()[1]
+        down = run_archiver("crawl", "--url", f"http://127.0.0.1:{port}/", "--output",
+                            str(tmp_path), "--crawl-id", "down", *FAST, "-s", "RETRY_TIMES=0")
     assert down.returncode == 1, down.stdout + down.stderr[-2000:]
     assert "crawl down: failed (no response at all)" in down.stdout
     assert catalog_rows(tmp_path, "SELECT status, exit_code FROM crawls") == [("failed", 1)]

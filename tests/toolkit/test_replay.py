@@ -25,6 +25,7 @@ from archiver.toolkit.replay import (
     wait_until_serving,
 )
 from tests.crawling import run_archiver
+from tests.ports import candidate_port, start_on_free_port
 from tests.toolkit.conftest import CSS_COLOUR, SiteCrawl, toolkit_routes
 
 COLLECTION = "news"
@@ -33,12 +34,6 @@ CHROMIUM_FLAGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
     "--disable-quic",
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def fetch(url: str) -> bytes:
@@ -68,12 +63,20 @@ class Replay:
 def replay(site_crawl: SiteCrawl, pywb: Pywb, tmp_path_factory) -> Iterator[Replay]:
     root = tmp_path_factory.mktemp("pywb")
     _, added = build_collection(pywb, root, COLLECTION, site_crawl.output.warc_files)
-    port = free_port()
-    server = start_wayback(pywb, root, port)
+
+
+    def start(port: int) -> subprocess.Popen[bytes] | None:
+        server = start_wayback(pywb, root, port)
+        if wait_until_serving(f"http://127.0.0.1:{port}/{COLLECTION}/", server) and (
+            server.poll() is None
+        ):
+            return server
+        server.terminate()
+        server.wait(timeout=15)
+        return None
+
+    port, server = start_on_free_port(start)
     try:
-        assert wait_until_serving(f"http://127.0.0.1:{port}/{COLLECTION}/", server), (
-            f"wayback did not answer on port {port}"
-        )
         yield Replay(port, root, added)
     finally:
         server.terminate()
@@ -138,7 +141,7 @@ def test_chromium_shows_the_replayed_page_with_its_stylesheet(replay: Replay,
 
 def test_replay_verb_builds_the_collection_and_serves_it(site_crawl: SiteCrawl, pywb: Pywb,
                                                          tmp_path: Path):
-    port = free_port()
+    port = candidate_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "archiver", "replay", str(site_crawl.directory), "--port",
          str(port), "--root", str(tmp_path / "root"), "--collection", "mine"],
