@@ -49,7 +49,7 @@ class ProbeSpider(NewsSpider):
 
     def _fact_request(self, result: ProbeResult, scope: SiteScope, callback: Any
                       ) -> scrapy.Request:
-        # The index, not the result: JOBDIR queues pickle requests, copying their meta.
+        # The index, not the result: disk queues (-s JOBDIR=DIR) pickle requests, copying meta.
         self.results.append(result)
         request = self._request(result.url, scope, callback, DISCOVERY_PRIORITY,
                                 allow_offsite=True, handle_httpstatus_all=True,

@@ -105,6 +105,9 @@ def _jobs(args: argparse.Namespace) -> list[Job]:
     output = args.output.resolve()
     extra = [arg for pair in args.settings for arg in ("-s", pair)]
     if args.urls:
+        if site_filter(args):
+            raise ValueError("--country/--language/--region choose among site configs, "
+                             "not --url crawls")
         name = args.name or urlsplit(args.urls[0]).hostname or "crawl"
         name = re.sub(r"[^A-Za-z0-9_.-]", "-", name)
         urls = [arg for url in args.urls for arg in ("--url", url)]

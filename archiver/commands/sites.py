@@ -66,8 +66,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_sites_dir_argument(parser)
     add_filter_arguments(parser)
     probing = parser.add_argument_group("probe")
-    probing.add_argument("--output", type=Path, default=Path("output"), metavar="DIR",
-                         help="archive root of the probe's WARCs and report (default output)")
+    probing.add_argument("--output", type=Path, default=Path("output/probe"), metavar="DIR",
+                         help="archive root of the probe's WARCs and reports (default "
+                         "output/probe: apart from crawls, so neither waits for the other's "
+                         "lock)")
     probing.add_argument("--stale-after", default="30d", metavar="AGE",
                          help="a feed or sitemap whose newest entry is older is stale "
                          "(default 30d; 12h, 2d, 1w or a date)")
@@ -156,8 +158,10 @@ def probe(args: argparse.Namespace, directory: Path) -> int:
         print(error, file=sys.stderr)
         return 2
     overrides["ARCHIVER_SITES_DIR"] = str(directory)
+    # A probe is short: one stopped midway is run again, not resumed from a JOBDIR.
+    overrides.setdefault("JOBDIR", "")
     crawl_id = f"probe-{datetime.now(UTC):%Y%m%dT%H%M%S}"
-    report = args.output / "probe" / f"{crawl_id}.jsonl"
+    report = args.output / "reports" / f"{crawl_id}.jsonl"
     result = run_crawl("probe", {"site": ",".join(names), "report": str(report),
                                  "stale_before": stale_before.isoformat()},
                        args.output, crawl_id, None, overrides)

@@ -162,6 +162,6 @@ def test_every_probed_fact_is_archived(probed: Probed):
     targets = {r.target for r in output.records() if r.rec_type == "response"}
     fetched = {base + p for p in EXPECTED if p not in ("/private/feed.rss", "/feeds/slow.rss")}
     assert fetched | {base + "/robots.txt", other + "/robots.txt"} <= targets
-    report = next((output.directory / "probe").glob("probe-*.jsonl"))
+    report = next((output.directory / "reports").glob("probe-*.jsonl"))
     rows = [json.loads(line) for line in report.read_text().splitlines()]
     assert len(rows) == 17 and {row["kind"] for row in rows} == {"robots", "feed", "sitemap"}
