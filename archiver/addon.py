@@ -36,6 +36,7 @@ DEFAULTS: dict[str, object] = {
     "ARCHIVER_DEDUP_MIN_SIZE": 1024,
     "ARCHIVER_ANALYSIS_PROCESSES": None,
     "ARCHIVER_CAPTURE_INDEX": None,
+    "ARCHIVER_ACCEPT_ENCODING": "gzip, deflate",
 }
 
 MEMORY_INDEX = "archiver.capture.revisits.MemoryIndex"
@@ -71,6 +72,25 @@ def use_bundled_public_suffix_list() -> None:
     )
 
 
+def ask_for_readable_encodings(settings: BaseSettings) -> None:
+    """Send ``Accept-Encoding: ARCHIVER_ACCEPT_ENCODING`` unless the project sets its own.
+
+    Scrapy asks for every coding it can decode, ``br`` and ``zstd`` too when brotli
+    and zstd are installed (they come with Scrapy), but warcio 1.8.1 fails on ``br``
+    (an AttributeError with brotli 1.2) and has no ``zstd``: ``warcio check`` and every
+    tool decoding bodies through warcio fail on such records. The archive must open in
+    them, so by default we ask only for ``gzip, deflate``. ``DefaultHeadersMiddleware``
+    sets the header before ``HttpCompressionMiddleware`` would, which then leaves it alone.
+    """
+    headers = dict(settings.getdict("DEFAULT_REQUEST_HEADERS"))
+    if any(name.lower() == "accept-encoding" for name in headers):
+        return
+    headers["Accept-Encoding"] = settings["ARCHIVER_ACCEPT_ENCODING"]
+    priority = max(settings.getpriority("DEFAULT_REQUEST_HEADERS") or 0,
+                   SETTINGS_PRIORITIES["addon"])
+    settings.set("DEFAULT_REQUEST_HEADERS", headers, priority=priority)
+
+
 class Archiver:
     """Scrapy add-on: capture middleware, pipelines and ``ARCHIVER_*`` defaults."""
 
@@ -82,6 +102,7 @@ class Archiver:
             catalog = settings.getbool("ARCHIVER_CATALOG_ENABLED")
             index = CATALOG_INDEX if catalog else MEMORY_INDEX
             settings.set("ARCHIVER_CAPTURE_INDEX", index, priority="addon")
+        ask_for_readable_encodings(settings)
         if not settings.get("ARCHIVER_CRAWL_ID"):
             settings.set("ARCHIVER_CRAWL_ID", default_crawl_id(), priority="addon")
         settings["DOWNLOADER_MIDDLEWARES"].setdefault(CAPTURE_MIDDLEWARE, CAPTURE_PRIORITY)

@@ -5,20 +5,31 @@ would have seen and the exact record it came from. ``scan_warc`` lists the
 response and revisit records of one file (location, digest, the crawl named by
 its warcinfo) without keeping bodies; ``resolve_revisits`` points each revisit
 at the record holding its payload; ``read_capture`` re-opens one record by
-offset and returns its status, headers and decoded body. warcio does the
-de-chunking and content-decoding (``content_stream``); what is left here is
-the bookkeeping no library does: revisit resolution across files, and the
-capture link each item must carry.
+offset and returns its status, headers and decoded body. warcio de-chunks;
+the content codings are decoded here, with the decoders Scrapy itself uses
+(zlib, brotli, zstd), because warcio 1.8.1 fails on ``br`` with brotli 1.2 (an
+``unused_data`` AttributeError) and has no ``zstd`` at all, and both are common
+in Browsertrix's and other browsers' captures. The rest is the bookkeeping no
+library does: revisit resolution across files, and the capture link each item
+must carry.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import zlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import brotli
 from warcio.archiveiterator import ArchiveIterator
+from warcio.bufferedreaders import ChunkedDataReader
 from warcio.recordloader import ArcWarcRecord
+
+try:  # Python 3.14's standard library; Scrapy installs the backport before that
+    from compression import zstd  # type: ignore[import-not-found]
+except ImportError:
+    from backports import zstd
 
 HTTP_RECORD_TYPES = ("response", "revisit")
 NOT_MODIFIED_PROFILE = "server-not-modified"
@@ -53,6 +64,53 @@ class Capture:
     status: int
     headers: list[tuple[str, str]] = field(default_factory=list)
     body: bytes = b""
+
+
+class UndecodableBody(ValueError):
+    """A body that its ``Content-Encoding`` does not decode (corrupt, or mislabelled)."""
+
+
+def _inflate(data: bytes) -> bytes:
+    try:
+        return zlib.decompressobj().decompress(data)
+    except zlib.error:  # raw deflate without the zlib header, as some servers send it
+        return zlib.decompressobj(-zlib.MAX_WBITS).decompress(data)
+
+
+# Streaming decompressors, so a truncated record (WARC-Truncated) still yields the
+# part that arrived, as a browser would show it.
+DECODERS: dict[str, Callable[[bytes], bytes]] = {
+    "gzip": lambda data: zlib.decompressobj(wbits=zlib.MAX_WBITS | 32).decompress(data),
+    "x-gzip": lambda data: zlib.decompressobj(wbits=zlib.MAX_WBITS | 32).decompress(data),
+    "deflate": _inflate,
+    "br": lambda data: brotli.Decompressor().process(data),
+    "zstd": lambda data: zstd.ZstdDecompressor().decompress(data),
+}
+DECODE_ERRORS = (zlib.error, brotli.error, zstd.ZstdError)
+
+
+def decoded_body(record: ArcWarcRecord) -> bytes:
+    """The entity body of an HTTP record: de-chunked when stored chunked, then each
+    ``Content-Encoding`` undone, last applied first; an unknown coding is left as is
+    (with the ones applied before it), as HTTP clients do."""
+    http = record.http_headers
+    if http is None:
+        return record.raw_stream.read()
+    chunked = (http.get_header("Transfer-Encoding") or "").strip().lower() == "chunked"
+    body = (ChunkedDataReader(record.raw_stream) if chunked else record.raw_stream).read()
+    values = [value for name, value in http.headers if name.lower() == "content-encoding"]
+    codings = [c.strip().lower() for value in values for c in value.split(",")
+               if c.strip() and c.strip().lower() != "identity"]
+    for coding in reversed(codings):
+        decoder = DECODERS.get(coding)
+        if decoder is None:
+            break
+        try:
+            body = decoder(body)
+        except DECODE_ERRORS as error:
+            raise UndecodableBody(f"Content-Encoding {coding} does not decode ({error})") \
+                from None
+    return body
 
 
 def _target(record: ArcWarcRecord) -> str:
@@ -176,16 +234,13 @@ def read_capture(entry: CaptureEntry) -> Capture:
     were sent at that time); a server-not-modified revisit (a 304) shows the
     original response, as replay tools do.
     """
-    def body(record: ArcWarcRecord) -> bytes:
-        return record.content_stream().read()
-
     if entry.original is None:
         status, headers, payload = _open_record(
-            entry.path, entry.offset, lambda r: (*_http_head(r), body(r))
+            entry.path, entry.offset, lambda r: (*_http_head(r), decoded_body(r))
         )
         return Capture(entry, status, headers, payload)
     status, headers, payload = _open_record(
-        entry.original.path, entry.original.offset, lambda r: (*_http_head(r), body(r))
+        entry.original.path, entry.original.offset, lambda r: (*_http_head(r), decoded_body(r))
     )
     if entry.profile != NOT_MODIFIED_PROFILE:
         own_status, own_headers = _open_record(entry.path, entry.offset, _http_head)
