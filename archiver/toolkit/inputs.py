@@ -12,6 +12,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from archiver.layout import OutputLayout
+
 WARC_SUFFIXES = (".warc.gz", ".warc", ".arc.gz", ".arc")
 
 
@@ -27,13 +29,16 @@ def warc_paths(paths: Iterable[Path]) -> list[Path]:
     """The WARC files named, and those under named directories (``*.open`` files skipped:
     a crawl is still writing them).
 
-    For a crawl's output directory only ``DIR/warc/`` is searched: other folders
-    there hold copies (``archiver replay``'s pywb collection in ``DIR/replay/``).
+    For a crawl's output directory only its WARC directory is searched
+    (:class:`~archiver.layout.OutputLayout`: ``DIR/warc/``, or where
+    ``ARCHIVER_WARC_DIR`` put them): other folders there hold copies
+    (``archiver replay``'s pywb collection in ``DIR/replay/``).
     """
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            root = path / "warc" if (path / "warc").is_dir() else path
+            warc_dir = OutputLayout.of(path).warc_dir
+            root = warc_dir if warc_dir.is_dir() else path
             found += sorted(p for p in root.rglob("*") if p.is_file() and is_warc(p))
         elif path.is_file():
             found.append(path)
@@ -51,7 +56,7 @@ def warc_paths(paths: Iterable[Path]) -> list[Path]:
 
 def item_files(directory: Path) -> list[Path]:
     """The item files a crawl writes into its output directory, one per crawl."""
-    return sorted(directory.glob("*.jsonl"))
+    return OutputLayout.of(directory).item_files()
 
 
 def read_items(paths: Iterable[Path]) -> Iterator[dict[str, Any]]:
