@@ -14,6 +14,7 @@ from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 from tldextract import TLDExtract
 
 from archiver import __version__
+from archiver.frontier.settings import install as install_frontier
 
 CAPTURE_MIDDLEWARE = "archiver.capture.middleware.WarcCaptureMiddleware"
 CAPTURE_PRIORITY = 950
@@ -37,6 +38,8 @@ DEFAULTS: dict[str, object] = {
     "ARCHIVER_ANALYSIS_PROCESSES": None,
     "ARCHIVER_CAPTURE_INDEX": None,
     "ARCHIVER_ACCEPT_ENCODING": "gzip, deflate",
+    "ARCHIVER_FRONTIER": None,
+    "ARCHIVER_FRONTIER_IDLE_CLOSE": 30.0,
 }
 
 MEMORY_INDEX = "archiver.capture.revisits.MemoryIndex"
@@ -111,6 +114,7 @@ class Archiver:
         settings["EXTENSIONS"].setdefault(ANALYSIS_POOL_EXTENSION, 0)
         for pipeline, order in PIPELINES.items():
             settings["ITEM_PIPELINES"].setdefault(pipeline, order)
+        install_frontier(settings)
         if settings.getpriority("USER_AGENT") == SETTINGS_PRIORITIES["default"]:
             contact = settings["ARCHIVER_CONTACT_URL"]
             settings.set("USER_AGENT", f"news-archiver/{__version__} (+{contact})", "addon")

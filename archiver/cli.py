@@ -15,7 +15,7 @@ from archiver import __version__
 
 COMMANDS = [
     "crawl", "demo", "check", "detect", "index", "reextract", "wacz", "replay", "sites",
-    "report", "runs", "schedule",
+    "report", "runs", "schedule", "seed",
 ]
 
 

@@ -18,7 +18,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, delete, event, select, update
+from sqlalchemy import Engine, create_engine, delete, event, select, text, update
 from sqlalchemy.orm import Session, joinedload
 from warcio.timeutils import datetime_to_iso_date, iso_date_to_datetime
 
@@ -27,6 +27,8 @@ from archiver.catalog.models import Article, Capture, Crawl, Verdict
 from archiver.paywall.verdict import PaywallVerdict
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+MIGRATION_LOCK = 0x6E657773  # PostgreSQL advisory lock key of catalog migrations ("news")
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
@@ -56,9 +58,16 @@ def _alembic_config() -> Config:
 
 
 def upgrade(engine: Engine) -> None:
-    """Bring the catalog's schema to the newest migration (alembic ``upgrade head``)."""
+    """Bring the catalog's schema to the newest migration (alembic ``upgrade head``).
+
+    Workers sharing one PostgreSQL catalog start at once: a transaction-level
+    advisory lock lets one of them migrate while the others wait, then find the
+    schema at head (without it, both create ``alembic_version`` and one fails).
+    """
     config = _alembic_config()
     with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 

@@ -10,12 +10,14 @@ costs no request.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from archiver.commands.sites import add_filter_arguments, add_sites_dir_argument, site_filter
 from archiver.discovery.freshness import parse_since
+from archiver.frontier.settings import FRONTIER_ENV
 from archiver.runner import SettingError, parse_overrides, run_crawl
 from archiver.sites import SiteConfigError, select_sites, site_names, sites_dir
 from archiver.summary import print_summary
@@ -25,6 +27,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "crawl", help="crawl configured news sites, or start URLs, into WARC files and items"
     )
+    add_target_arguments(parser)
+    parser.add_argument("--frontier", metavar="URL", default=os.environ.get(FRONTIER_ENV),
+                        help="be one worker of a run seeded with `archiver seed` on this "
+                        "Redis frontier (default: $ARCHIVER_FRONTIER); no SITE or --url then")
+    parser.add_argument("--output", type=Path, default=Path("output"), metavar="DIR",
+                        help="archive root: WARCs in DIR/warc/, items in DIR/*.jsonl")
+    parser.add_argument("--max-pages", type=int, metavar="N",
+                        help="stop after N responses (CLOSESPIDER_PAGECOUNT)")
+    parser.add_argument("--crawl-id", metavar="ID", help="crawl id (default: crawl-<time>)")
+    parser.add_argument("-s", "--set", action="append", default=[], dest="settings",
+                        metavar="NAME=VALUE", help="override a Scrapy or ARCHIVER_* setting")
+    parser.set_defaults(func=run)
+
+
+def add_target_arguments(parser: argparse.ArgumentParser) -> None:
+    """What to crawl: SITE names, --all or --url, and --since (crawl and seed)."""
     parser.add_argument("sites", nargs="*", metavar="SITE",
                         help="configured site name (see `archiver sites`) or a config file")
     parser.add_argument("--all", action="store_true", help="crawl every configured site")
@@ -36,14 +54,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         "1w, or a date (2026-11-20)")
     add_sites_dir_argument(parser)
     add_filter_arguments(parser)
-    parser.add_argument("--output", type=Path, default=Path("output"), metavar="DIR",
-                        help="archive root: WARCs in DIR/warc/, items in DIR/*.jsonl")
-    parser.add_argument("--max-pages", type=int, metavar="N",
-                        help="stop after N responses (CLOSESPIDER_PAGECOUNT)")
-    parser.add_argument("--crawl-id", metavar="ID", help="crawl id (default: crawl-<time>)")
-    parser.add_argument("-s", "--set", action="append", default=[], dest="settings",
-                        metavar="NAME=VALUE", help="override a Scrapy or ARCHIVER_* setting")
-    parser.set_defaults(func=run)
 
 
 def _spider(args: argparse.Namespace, overrides: dict[str, str]) -> tuple[str, dict[str, str]]:
@@ -74,13 +84,28 @@ def _spider(args: argparse.Namespace, overrides: dict[str, str]) -> tuple[str, d
 
 
 def run(args: argparse.Namespace) -> int:
+    crawl_id = args.crawl_id
     try:
         overrides = parse_overrides(args.settings)
-        spider, spider_args = _spider(args, overrides)
+        if args.frontier:
+            # Imported here: Redis is needed by workers only.
+            from archiver.frontier.run import FrontierError, join_run
+
+            if args.sites or args.all or args.urls:
+                raise ValueError("--frontier: a worker crawls what `archiver seed` put on the "
+                                 "frontier; give SITE names or --url to `archiver seed`")
+            try:
+                plan = join_run(args.frontier, overrides, args.sites_dir)
+            except FrontierError as error:
+                print(error, file=sys.stderr)
+                return 1
+            spider, spider_args = plan.spider, plan.args
+            crawl_id = crawl_id or plan.worker_crawl_id()
+        else:
+            spider, spider_args = _spider(args, overrides)
     except (SettingError, SiteConfigError, ValueError) as error:
         print(error, file=sys.stderr)
         return 2
-    result = run_crawl(spider, spider_args, args.output, args.crawl_id, args.max_pages,
-                       overrides)
+    result = run_crawl(spider, spider_args, args.output, crawl_id, args.max_pages, overrides)
     print_summary(result)
     return result.exit_code

@@ -1,0 +1,20 @@
+"""Fixtures of the scale-out tests: a Redis frontier and a PostgreSQL catalog."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("scrapy_redis", reason="scrapy-redis not installed (pip install '.[scale]')")
+
+from tests.catalog.test_postgresql import postgres_url  # noqa: F401
+from tests.scaleout.services import redis_server
+
+
+@pytest.fixture(scope="module")
+def redis_url() -> Iterator[str]:
+    with tempfile.TemporaryDirectory(prefix="archiver-redis-") as directory:
+        yield from redis_server(Path(directory))

@@ -1,0 +1,17 @@
+"""A loopback news site for the scale-out tests: a home, sections, articles."""
+
+from __future__ import annotations
+
+from archiver.demo.server import Route
+from tests.catalog.site import article_page, listing
+
+
+def news_routes(sections: int = 4, per_section: int = 8) -> dict[str, Route]:
+    """``/`` links every section; each section links its articles (~70 kB pages)."""
+    routes = {"/": Route(body=listing("Home", [f"/section/{s}" for s in range(sections)]))}
+    for s in range(sections):
+        articles = [f"/news/2026/11/story-{s}-{i}" for i in range(per_section)]
+        routes[f"/section/{s}"] = Route(body=listing(f"Section {s}", articles))
+        for i, path in enumerate(articles):
+            routes[path] = Route(body=article_page(f"Story {s}.{i}", s * 100 + i))
+    return routes

@@ -1,0 +1,142 @@
+"""Two worker processes on one real redis-server crawl one site between them.
+
+The run is seeded with ``archiver seed``; both workers run ``archiver crawl
+--frontier`` at once, each into its own output directory, with one PostgreSQL
+catalog. What must hold: the site saw every page requested exactly once in
+all, both workers fetched pages, the union of their WARCs passes ``warcio
+check``, and the catalog lists every capture record once.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import redis
+from sqlalchemy import create_engine, text
+
+from archiver.demo.server import serve
+from archiver.frontier.politeness import RESERVE_TURN
+from archiver.frontier.settings import (
+    DUPEFILTER_KEY,
+    QUEUE_KEY,
+    RUN_KEY,
+    FrontierURLError,
+    check_url,
+)
+from tests.catalog.site import warcio_check
+from tests.crawling import FAST, CrawlOutput, run_archiver
+from tests.scaleout.site import news_routes
+
+WORKER = [
+    *FAST,
+    # A per-site delay the workers share through Redis, and few requests in flight per
+    # worker, so that neither worker can take the whole frontier at once.
+    "-s", "DOWNLOAD_DELAY=0.05", "-s", "AUTOTHROTTLE_ENABLED=False",
+    "-s", "CONCURRENT_REQUESTS=4",
+    # Longer than a worker takes to turn a fetched page into new requests.
+    "-s", "ARCHIVER_FRONTIER_IDLE_CLOSE=8",
+]
+
+
+def start_worker(frontier: str, output: Path, *extra: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "archiver", "crawl", "--frontier", frontier,
+         "--output", str(output), *WORKER, *extra],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+
+
+def finish(process: subprocess.Popen[str], output: Path) -> CrawlOutput:
+    stdout, stderr = process.communicate(timeout=240)
+    return CrawlOutput(output, subprocess.CompletedProcess(process.args, process.returncode,
+                                                           stdout, stderr))
+
+
+def test_two_workers_share_one_frontier(redis_url: str, postgres_url: str, tmp_path: Path):
+    catalog = ["-s", f"ARCHIVER_CATALOG_URL={postgres_url}"]
+    with serve(news_routes()) as site:
+        seeded = run_archiver("seed", "--frontier", redis_url, "--url", site.base_url + "/",
+                              "--run-id", "scale")
+        assert seeded.returncode == 0, seeded.stderr[-3000:]
+        assert "1 start requests" in seeded.stdout
+        first = start_worker(redis_url, tmp_path / "a", *catalog)
+        second = start_worker(redis_url, tmp_path / "b", *catalog)
+        workers = [finish(first, tmp_path / "a"), finish(second, tmp_path / "b")]
+        requested = Counter(site.log.paths())
+    for worker in workers:
+        assert worker.process.returncode == 0, worker.process.stderr[-3000:]
+
+    pages = {path: n for path, n in requested.items() if path != "/robots.txt"}
+    assert set(news_routes()) <= set(pages)
+    assert set(pages.values()) == {1}, "every page fetched exactly once in all"
+    assert requested["/robots.txt"] <= 2, "robots.txt: at most once per worker"
+
+    responses = [[r for r in w.records() if r.rec_type == "response"] for w in workers]
+    fetched = [{r.target for r in rs if not r.target.endswith("/robots.txt")}
+               for rs in responses]
+    assert all(fetched), f"both workers fetched pages: {[len(f) for f in fetched]}"
+    assert not fetched[0] & fetched[1]
+    assert {u.removeprefix(site.base_url) for u in fetched[0] | fetched[1]} == set(pages)
+
+    files = [str(path) for w in workers for path in w.warc_files]
+    check = warcio_check(files)
+    assert check.returncode == 0, check.stdout + check.stderr
+
+    record_ids = Counter(r.header("WARC-Record-ID") for rs in responses for r in rs)
+    engine = create_engine(postgres_url)
+    with engine.connect() as db:
+        crawls = dict(db.execute(text(
+            "SELECT id, status FROM crawls WHERE id LIKE 'scale-%'")).all())
+        captured = Counter(db.execute(text(
+            "SELECT record_id FROM captures WHERE crawl_id LIKE 'scale-%'")).scalars())
+    engine.dispose()
+    assert len(crawls) == 2 and set(crawls.values()) == {"finished"}
+    assert captured == record_ids and set(captured.values()) == {1}
+
+    # The frontier outlives its workers: the duplicate filter still knows every page.
+    frontier = redis.Redis.from_url(redis_url)
+    assert frontier.zcard(QUEUE_KEY % {"spider": "site"}) == 0
+    assert frontier.scard(DUPEFILTER_KEY % {"spider": "site"}) >= len(pages)
+    frontier.close()
+
+
+def test_seeding_again_clears_the_frontier(redis_url: str):
+    frontier = redis.Redis.from_url(redis_url)
+    frontier.sadd(DUPEFILTER_KEY % {"spider": "site"}, "stale")
+    seeded = run_archiver("seed", "--frontier", redis_url, "--url", "http://127.0.0.1:9/",
+                          "--run-id", "again")
+    assert seeded.returncode == 0, seeded.stderr[-3000:]
+    assert frontier.scard(DUPEFILTER_KEY % {"spider": "site"}) == 1
+    assert frontier.zcard(QUEUE_KEY % {"spider": "site"}) == 1
+    assert b'"run_id": "again"' in frontier.get(RUN_KEY)
+    frontier.close()
+
+
+def test_a_worker_needs_a_seeded_frontier(redis_url: str, tmp_path: Path):
+    redis.Redis.from_url(redis_url).delete(RUN_KEY)
+    joined = run_archiver("crawl", "--frontier", redis_url, "--output", str(tmp_path))
+    assert joined.returncode == 1
+    assert "no run seeded" in joined.stderr and "Traceback" not in joined.stderr
+    both = run_archiver("crawl", "--frontier", redis_url, "--url", "http://127.0.0.1:9/")
+    assert both.returncode == 2 and "archiver seed" in both.stderr
+
+
+def test_a_frontier_is_a_redis_url():
+    assert check_url("redis://127.0.0.1:6379/2") == "redis://127.0.0.1:6379/2"
+    with pytest.raises(FrontierURLError, match="not a Redis URL"):
+        check_url("http://127.0.0.1:6379/")
+
+
+def test_site_turns_are_spaced_by_the_delay_whichever_worker_asks(redis_url: str):
+    frontier = redis.Redis.from_url(redis_url)
+    reserve = frontier.register_script(RESERVE_TURN)
+    key = "archiver:politeness:test-slot"
+    frontier.delete(key)
+    waits = [float(reserve(keys=[key], args=[30])) for _ in range(3)]
+    frontier.close()
+    assert waits[0] == 0
+    assert 29 < waits[1] <= 30 and 59 < waits[2] <= 60
