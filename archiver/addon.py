@@ -40,6 +40,8 @@ DEFAULTS: dict[str, object] = {
     "ARCHIVER_ACCEPT_ENCODING": "gzip, deflate",
     "ARCHIVER_FRONTIER": None,
     "ARCHIVER_FRONTIER_IDLE_CLOSE": 30.0,
+    "ARCHIVER_WARC_UPLOAD_URL": None,
+    "ARCHIVER_WARC_UPLOAD_ATTEMPTS": 5,
 }
 
 MEMORY_INDEX = "archiver.capture.revisits.MemoryIndex"
@@ -47,11 +49,13 @@ CATALOG_INDEX = "archiver.catalog.index.CatalogIndex"
 
 CATALOG_EXTENSION = "archiver.catalog.extension.CatalogExtension"
 ANALYSIS_POOL_EXTENSION = "archiver.analysispool.AnalysisPool"
+UPLOAD_EXTENSION = "archiver.storage.upload.WarcUploader"
 RECRAWL_MIDDLEWARE = "archiver.capture.recrawl.RecrawlMiddleware"
 RECRAWL_PRIORITY = 940
 
 PIPELINES = {
     "archiver.pipelines.CaptureLinkPipeline": 100,
+    "archiver.storage.upload.WarcLocationPipeline": 150,
     "archiver.pipelines.PaywallRecordPipeline": 200,
     "archiver.catalog.pipeline.CatalogPipeline": 300,
 }
@@ -112,6 +116,7 @@ class Archiver:
         settings["DOWNLOADER_MIDDLEWARES"].setdefault(RECRAWL_MIDDLEWARE, RECRAWL_PRIORITY)
         settings["EXTENSIONS"].setdefault(CATALOG_EXTENSION, 0)
         settings["EXTENSIONS"].setdefault(ANALYSIS_POOL_EXTENSION, 0)
+        settings["EXTENSIONS"].setdefault(UPLOAD_EXTENSION, 0)
         for pipeline, order in PIPELINES.items():
             settings["ITEM_PIPELINES"].setdefault(pipeline, order)
         install_frontier(settings)

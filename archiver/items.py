@@ -24,6 +24,8 @@ class ArticleItem:
     warc_offset: int | None = None
     warc_length: int | None = None
     warc_record_id: str | None = None
+    # s3://... where the WARC file lives once uploaded (ARCHIVER_WARC_UPLOAD_URL)
+    warc_location: str | None = None
     payload_digest: str | None = None
     fetched_at: str | None = None
     crawl_id: str | None = None

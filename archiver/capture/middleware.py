@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import socket
+from pathlib import Path
 
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
@@ -45,6 +46,7 @@ from archiver.capture.link import (
 from archiver.capture.revisits import CaptureIndex
 from archiver.capture.warcfile import RotatingWarcWriter
 from archiver.layout import OutputLayout
+from archiver.signals import warc_file_closed
 
 CONFORMS_TO = "http://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"
 
@@ -80,12 +82,16 @@ class WarcCaptureMiddleware:
             prefix=settings.get("ARCHIVER_WARC_PREFIX") or self.crawl_id,
             max_size=settings.getint("ARCHIVER_WARC_MAX_SIZE"),
             warcinfo=self._warcinfo,
+            on_close=self._file_closed,
         )
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WarcCaptureMiddleware:
         return cls(crawler)
+
+    def _file_closed(self, path: Path) -> None:
+        self.crawler.signals.send_catch_log(signal=warc_file_closed, path=path)
 
     def _warcinfo(self, filename: str) -> dict[str, str]:
         settings = self.crawler.settings

@@ -61,8 +61,10 @@ class RotatingWarcWriter:
         max_size: int,
         warcinfo: Callable[[str], Mapping[str, str]],
         hostname: str | None = None,
+        on_close: Callable[[Path], None] | None = None,
     ) -> None:
         self.directory = Path(directory)
+        self.on_close = on_close
         self.prefix = prefix
         self.max_size = max_size
         self.hostname = hostname or socket.gethostname()
@@ -128,6 +130,8 @@ class RotatingWarcWriter:
         final = self.directory / self._name
         os.replace(self.directory / (self._name + OPEN_SUFFIX), final)
         self.closed_files.append(final)
+        if self.on_close is not None:
+            self.on_close(final)
 
 
 @dataclass(frozen=True)

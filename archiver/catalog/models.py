@@ -77,6 +77,19 @@ class Capture(Base):
         return self.refers_to or self
 
 
+class WarcFile(Base):
+    """A WARC file moved off the crawl machine: where it lives now (``captures.warc_filename``
+    joins here), and the size and SHA-256 verified before the local copy was removed."""
+
+    __tablename__ = "warc_files"
+
+    filename: Mapped[str] = mapped_column(String(255), primary_key=True)
+    location: Mapped[str] = mapped_column(Text)
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    stored_at: Mapped[datetime]
+
+
 class Article(Base):
     """A URL that was emitted as an article at least once."""
 

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, joinedload
 from warcio.timeutils import datetime_to_iso_date, iso_date_to_datetime
 
 from archiver.capture.link import Original, RecordLink
-from archiver.catalog.models import Article, Capture, Crawl, Verdict
+from archiver.catalog.models import Article, Capture, Crawl, Verdict, WarcFile
 from archiver.paywall.verdict import PaywallVerdict
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -133,6 +133,12 @@ class CatalogStore:
         affected; a kill loses at most the last second's rows, never leaves a
         row without its record, and the next run fetches those pages again.
         """
+        self.session.commit()
+
+    def record_warc_file(self, filename: str, location: str, size: int, sha256: str) -> None:
+        """Where a WARC file now lives (committed at once: its local copy goes next)."""
+        self.session.merge(WarcFile(filename=filename, location=location, size=size,
+                                    sha256=sha256, stored_at=utcnow()))
         self.session.commit()
 
     # crawls

@@ -34,8 +34,11 @@ def warc_paths(paths: Iterable[Path]) -> list[Path]:
     ``ARCHIVER_WARC_DIR`` put them): other folders there hold copies
     (``archiver replay``'s pywb collection in ``DIR/replay/``).
     """
+    # s3:// URLs: local copies of their WARCs (imported here: it imports this module).
+    from archiver.storage.remote import with_local_copies
+
     found: list[Path] = []
-    for path in paths:
+    for path in with_local_copies(paths):
         if path.is_dir():
             warc_dir = OutputLayout.of(path).warc_dir
             root = warc_dir if warc_dir.is_dir() else path

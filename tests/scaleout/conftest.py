@@ -11,10 +11,15 @@ import pytest
 pytest.importorskip("scrapy_redis", reason="scrapy-redis not installed (pip install '.[scale]')")
 
 from tests.catalog.test_postgresql import postgres_url  # noqa: F401
-from tests.scaleout.services import redis_server
+from tests.scaleout.services import redis_server, s3_server
 
 
 @pytest.fixture(scope="module")
 def redis_url() -> Iterator[str]:
     with tempfile.TemporaryDirectory(prefix="archiver-redis-") as directory:
         yield from redis_server(Path(directory))
+
+
+@pytest.fixture(scope="module")
+def s3_endpoint() -> Iterator[str]:
+    yield from s3_server()

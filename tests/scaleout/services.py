@@ -47,3 +47,16 @@ def redis_server(directory: Path) -> Iterator[str]:
         client.close()
         process.terminate()
         process.wait(timeout=30)
+
+
+def s3_server() -> Iterator[str]:
+    """moto's S3-compatible server on a loopback port; yields its endpoint URL."""
+    moto_server = pytest.importorskip("moto.server", reason="moto[server] not installed")
+    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=free_port(),
+                                            verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        server.stop()
