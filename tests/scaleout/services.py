@@ -15,36 +15,43 @@ from pathlib import Path
 import pytest
 import redis
 
-from tests.catalog.test_postgresql import free_port
+from tests.ports import start_on_free_port
 
 START_TIMEOUT = 20.0
 
 
-def redis_server(directory: Path) -> Iterator[str]:
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.skip("redis-server not installed (Debian: apt-get install redis-server)")
-    port = free_port()
+def _start_redis(binary: str, directory: Path, port: int) -> subprocess.Popen | None:
+    """A redis-server on ``port`` once it answers, or ``None`` if it exited (port taken)."""
     process = subprocess.Popen(
         [binary, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly",
          "no", "--dir", str(directory), "--daemonize", "no", "--loglevel", "warning"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
-    url = f"redis://127.0.0.1:{port}/0"
-    client = redis.Redis.from_url(url)
+    client = redis.Redis(host="127.0.0.1", port=port)
+    deadline = time.monotonic() + START_TIMEOUT
     try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
+        while process.poll() is None and time.monotonic() < deadline:
             try:
                 client.ping()
-                break
+                return process
             except redis.ConnectionError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"redis-server did not start on port {port}")
                 time.sleep(0.1)
-        yield url
     finally:
         client.close()
+    process.kill()
+    process.wait(timeout=30)
+    return None
+
+
+def redis_server(directory: Path) -> Iterator[str]:
+    """A throwaway redis-server (no RDB, no AOF); yields its URL, stops it afterwards."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("redis-server not installed (Debian: apt-get install redis-server)")
+    port, process = start_on_free_port(lambda port: _start_redis(binary, directory, port))
+    try:
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
         process.terminate()
         process.wait(timeout=30)
 
@@ -52,8 +59,8 @@ def redis_server(directory: Path) -> Iterator[str]:
 def s3_server() -> Iterator[str]:
     """moto's S3-compatible server on a loopback port; yields its endpoint URL."""
     moto_server = pytest.importorskip("moto.server", reason="moto[server] not installed")
-    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=free_port(),
-                                            verbose=False)
+    # Port 0: the server binds a free port itself and reports it.
+    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
     try:

@@ -21,8 +21,8 @@ import pytest
 
 from archiver.demo.server import serve
 from tests.catalog.site import catalog_rows, warcio_check
-from tests.catalog.test_postgresql import free_port
 from tests.crawling import CrawlOutput, crawl
+from tests.ports import candidate_port
 from tests.scaleout.site import news_routes
 
 BUCKET = "warc-archive"
@@ -113,7 +113,7 @@ def test_rotated_warcs_are_uploaded_verified_and_removed_and_read_back(
 
 def test_a_failed_upload_keeps_the_file_and_the_next_run_uploads_it(
         s3_endpoint: str, bucket: str, tmp_path: Path):
-    down = f"http://127.0.0.1:{free_port()}"  # nothing listens there: the server is down
+    down = f"http://127.0.0.1:{candidate_port()}"  # nothing listens there: the server is down
     output = tmp_path / "out"
     with serve(news_routes(sections=1, per_section=4)) as site:
         failed = upload_crawl(site.base_url + "/", output, down, "run-b",
