@@ -48,7 +48,7 @@ def test_check_rejects_a_corrupted_file_and_a_missing_one(tmp_path: Path):
     assert "digest" in bad.stdout.lower() and response.header("WARC-Record-ID") in bad.stdout
 
     missing = run_archiver("check", str(tmp_path / "nope.warc.gz"))
-    assert missing.returncode == 1 and "no such file" in missing.stderr
+    assert missing.returncode == 2 and "no such file" in missing.stderr
 
 
 def test_check_flags_a_file_left_open(tmp_path: Path):

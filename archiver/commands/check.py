@@ -1,4 +1,9 @@
-"""``archiver check WARC...``: validate digests and structure; exit 1 on any problem."""
+"""``archiver check WARC|DIR...``: validate digests and structure; exit 1 on any error.
+
+Errors (what breaks replay or integrity) and warnings (what WARC allows but we
+would not write) are printed one per line, naming file and offset; warnings
+alone leave the exit code at 0, so other crawlers' valid archives pass.
+"""
 
 from __future__ import annotations
 
@@ -6,27 +11,33 @@ import argparse
 import sys
 from pathlib import Path
 
+from archiver.toolkit.inputs import InputError, warc_paths
 from archiver.warccheck import check_warc
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("check", help="validate WARC files (digests, structure)")
-    parser.add_argument("warcs", nargs="+", type=Path, metavar="WARC")
+    parser = subparsers.add_parser(
+        "check", help="validate WARC files (digests, structure); errors exit 1, warnings 0"
+    )
+    parser.add_argument("warcs", nargs="+", type=Path, metavar="WARC|DIR")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    try:
+        paths = warc_paths(args.warcs)
+    except InputError as error:
+        print(error, file=sys.stderr)
+        return 2
     failed = 0
-    for path in args.warcs:
-        if not path.is_file():
-            print(f"{path}: no such file; give the path of a .warc.gz file", file=sys.stderr)
-            failed += 1
-            continue
+    for path in paths:
         problems = list(check_warc(path))
+        errors = [p for p in problems if p.severity == "error"]
         for problem in problems:
             print(problem)
-        if problems:
+        if errors:
             failed += 1
         else:
-            print(f"{path}: ok")
+            warnings = len(problems)
+            print(f"{path}: ok" + (f" ({warnings} warnings)" if warnings else ""))
     return 1 if failed else 0

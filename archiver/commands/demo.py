@@ -37,7 +37,8 @@ def run(args: argparse.Namespace) -> int:
         result = run_crawl("site", {"urls": f"{site.base_url}/"}, args.output,
                            overrides=LOOPBACK_SPEED)
     print_summary(result)
-    problems = [problem for path in result.warc_files for problem in check_warc(path)]
+    problems = [problem for path in result.warc_files for problem in check_warc(path)
+                if problem.severity == "error"]
     for problem in problems:
         print(f"  WARC problem: {problem}")
     verdict = "FAILED" if problems else "ok"
