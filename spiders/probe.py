@@ -51,8 +51,12 @@ class ProbeSpider(NewsSpider):
                       ) -> scrapy.Request:
         # The index, not the result: disk queues (-s JOBDIR=DIR) pickle requests, copying meta.
         self.results.append(result)
+        # Every status reaches the callback. A fact's redirect is reported, not followed
+        # (the config should name the new URL); robots.txt's are followed (RFC 9309).
+        statuses = ({"handle_httpstatus_list": list(range(400, 600))} if result.kind == "robots"
+                    else {"handle_httpstatus_all": True})
         request = self._request(result.url, scope, callback, DISCOVERY_PRIORITY,
-                                allow_offsite=True, handle_httpstatus_all=True,
+                                allow_offsite=True, **statuses,
                                 **{RESULT_META: len(self.results) - 1})
         return request.replace(errback=self.failed, dont_filter=True)
 

@@ -3,7 +3,8 @@
 One site answers its config's feeds and sitemaps in every way a fact goes stale
 (404, 500, a redirect, HTML instead of a feed, an empty feed, only old entries, no
 answer within the download timeout, a path robots.txt disallows); a second host's
-robots.txt fails with 503, so nothing more is fetched there. The configs point at 127.0.0.1 only.
+robots.txt fails with 503, so nothing more is fetched there; a third's redirects to
+rules that disallow its feed. The configs point at 127.0.0.1 only.
 """
 
 from __future__ import annotations
@@ -91,8 +92,10 @@ class Probed(NamedTuple):
     process: CompletedProcess[str]
     base: str
     other: str
+    third: str
     log: list[str]
     other_log: list[str]
+    third_log: list[str]
     output: CrawlOutput
 
 
@@ -103,17 +106,24 @@ def probed(tmp_path_factory: pytest.TempPathFactory):
     sites.mkdir()
     down = {"/robots.txt": Route(status=503, body=b"maintenance"),
             "/feed.rss": Route(body=rss(RFC822), content_type=RSS)}
-    with serve(ROUTES) as site, serve(down) as other:
+    moved = {"/robots.txt": Route(status=301, headers=[(b"Location", b"/robots-new.txt")]),
+             "/robots-new.txt": Route(body=b"User-agent: *\nDisallow: /feed.rss\n",
+                                      content_type=b"text/plain"),
+             "/feed.rss": Route(body=rss(RFC822), content_type=RSS)}
+    with serve(ROUTES) as site, serve(down) as other, serve(moved) as third:
         base = site.base_url
         (sites / "gazette.yaml").write_text(config(
             "gazette", base, [base + p for p in FEEDS], [base + p for p in SITEMAPS]))
         (sites / "downtown.yaml").write_text(config(
             "downtown", other.base_url, [other.base_url + "/feed.rss"], []))
-        process = run_archiver("sites", "probe", "gazette", "downtown", "--sites-dir",
+        (sites / "uptown.yaml").write_text(config(
+            "uptown", third.base_url, [third.base_url + "/feed.rss"], []))
+        process = run_archiver("sites", "probe", "gazette", "downtown", "uptown", "--sites-dir",
                                str(sites), "--output", str(tmp / "out"), *FAST,
                                "-s", "DOWNLOAD_TIMEOUT=1", "-s", "RETRY_TIMES=0")
-        return Probed(process, base, other.base_url, list(site.log.paths()),
-                      list(other.log.paths()), CrawlOutput(tmp / "out", process))
+        return Probed(process, base, other.base_url, third.base_url, list(site.log.paths()),
+                      list(other.log.paths()), list(third.log.paths()),
+                      CrawlOutput(tmp / "out", process))
 
 
 def verdicts(stdout: str) -> dict[str, str]:
@@ -133,7 +143,7 @@ def test_probe_names_each_broken_feed_and_sitemap(probed: Probed):
     found = verdicts(process.stdout)
     for path, expected in EXPECTED.items():
         assert found[base + path].startswith(expected.format(base=base)), (path, found[base + path])
-    assert "4 of 17 robots.txt, feeds and sitemaps work; 13 stale" in process.stdout
+    assert "5 of 19 robots.txt, feeds and sitemaps work; 14 stale" in process.stdout
 
 
 def test_probe_reports_entries_newest_date_and_robots_sitemaps(probed: Probed):
@@ -155,6 +165,9 @@ def test_robots_failure_stops_the_host_and_robots_rules_are_obeyed(probed: Probe
     assert "/feed.rss" not in probed.other_log
     assert "/private/feed.rss" not in probed.log
     assert probed.log.count("/robots.txt") == 1, "robots.txt read once, by the probe itself"
+    assert found[probed.third + "/robots.txt"].startswith("ok"), "its redirect is followed"
+    assert found[probed.third + "/feed.rss"] == "STALE: disallowed by robots.txt"
+    assert probed.third_log == ["/robots.txt", "/robots-new.txt"]
 
 
 def test_every_probed_fact_is_archived(probed: Probed):
@@ -164,4 +177,4 @@ def test_every_probed_fact_is_archived(probed: Probed):
     assert fetched | {base + "/robots.txt", other + "/robots.txt"} <= targets
     report = next((output.directory / "reports").glob("probe-*.jsonl"))
     rows = [json.loads(line) for line in report.read_text().splitlines()]
-    assert len(rows) == 17 and {row["kind"] for row in rows} == {"robots", "feed", "sitemap"}
+    assert len(rows) == 19 and {row["kind"] for row in rows} == {"robots", "feed", "sitemap"}
