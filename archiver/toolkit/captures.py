@@ -57,7 +57,7 @@ class CaptureEntry:
 
 
 @dataclass
-class Capture:
+class ArchivedResponse:
     """An HTTP response as the analysers see it, decoded, with the entry it was read from."""
 
     entry: CaptureEntry
@@ -227,7 +227,7 @@ def _http_head(record: ArcWarcRecord) -> tuple[int, list[tuple[str, str]]]:
     return int(http.get_statuscode() or 0), list(http.headers)
 
 
-def read_capture(entry: CaptureEntry) -> Capture:
+def read_capture(entry: CaptureEntry) -> ArchivedResponse:
     """The decoded response of a response record, or of a revisit with its original's payload.
 
     An identical-payload-digest revisit keeps its own status and headers (they
@@ -238,7 +238,7 @@ def read_capture(entry: CaptureEntry) -> Capture:
         status, headers, payload = _open_record(
             entry.path, entry.offset, lambda r: (*_http_head(r), decoded_body(r))
         )
-        return Capture(entry, status, headers, payload)
+        return ArchivedResponse(entry, status, headers, payload)
     status, headers, payload = _open_record(
         entry.original.path, entry.original.offset, lambda r: (*_http_head(r), decoded_body(r))
     )
@@ -246,4 +246,4 @@ def read_capture(entry: CaptureEntry) -> Capture:
         own_status, own_headers = _open_record(entry.path, entry.offset, _http_head)
         if own_status:
             status, headers = own_status, own_headers
-    return Capture(entry, status, headers, payload)
+    return ArchivedResponse(entry, status, headers, payload)

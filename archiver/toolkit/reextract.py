@@ -29,7 +29,7 @@ from archiver.discovery.scope import SiteScope
 from archiver.items import ArticleItem
 from archiver.sites import SiteConfig
 from archiver.toolkit.captures import (
-    Capture,
+    ArchivedResponse,
     CaptureEntry,
     read_capture,
     resolve_revisits,
@@ -69,7 +69,9 @@ def capture_link(entry: CaptureEntry, status: int) -> RecordLink:
     )
 
 
-def analyse_capture(capture: Capture, scopes: Sequence[SiteScope] = ()) -> ArticleItem | None:
+def analyse_capture(
+    capture: ArchivedResponse, scopes: Sequence[SiteScope] = ()
+) -> ArticleItem | None:
     """The item the live crawl would have emitted for this capture, or None.
 
     The first of ``scopes`` owning the URL supplies the hints and article rules;
