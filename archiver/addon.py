@@ -42,6 +42,15 @@ DEFAULTS: dict[str, object] = {
     "ARCHIVER_FRONTIER_IDLE_CLOSE": 30.0,
     "ARCHIVER_WARC_UPLOAD_URL": None,
     "ARCHIVER_WARC_UPLOAD_ATTEMPTS": 5,
+    # rendered capture (archiver/render/)
+    "ARCHIVER_RENDER": False,
+    "ARCHIVER_RENDER_CHROMIUM": "/usr/bin/chromium",
+    "ARCHIVER_RENDER_CONCURRENCY": 4,
+    "ARCHIVER_RENDER_SETTLE": 0.25,
+    "ARCHIVER_RENDER_TIMEOUT": 30.0,
+    "ARCHIVER_RENDER_CONSENT": "reject",
+    "ARCHIVER_RENDER_CACHE_BYTES": 64 * 1024**2,
+    "ARCHIVER_COOKIES_FILE": "",
 }
 
 MEMORY_INDEX = "archiver.capture.revisits.MemoryIndex"
@@ -50,6 +59,7 @@ CATALOG_INDEX = "archiver.catalog.index.CatalogIndex"
 CATALOG_EXTENSION = "archiver.catalog.extension.CatalogExtension"
 ANALYSIS_POOL_EXTENSION = "archiver.analysispool.AnalysisPool"
 UPLOAD_EXTENSION = "archiver.storage.upload.WarcUploader"
+RENDER_EXTENSION = "archiver.render.extension.Renderer"
 RECRAWL_MIDDLEWARE = "archiver.capture.recrawl.RecrawlMiddleware"
 RECRAWL_PRIORITY = 940
 
@@ -117,6 +127,7 @@ class Archiver:
         settings["EXTENSIONS"].setdefault(CATALOG_EXTENSION, 0)
         settings["EXTENSIONS"].setdefault(ANALYSIS_POOL_EXTENSION, 0)
         settings["EXTENSIONS"].setdefault(UPLOAD_EXTENSION, 0)
+        settings["EXTENSIONS"].setdefault(RENDER_EXTENSION, 0)
         for pipeline, order in PIPELINES.items():
             settings["ITEM_PIPELINES"].setdefault(pipeline, order)
         install_frontier(settings)

@@ -29,3 +29,5 @@ class ArticleItem:
     payload_digest: str | None = None
     fetched_at: str | None = None
     crawl_id: str | None = None
+    rendered: dict[str, Any] | None = None
+    """The rendered DOM and screenshot records of this capture (``--render``)."""

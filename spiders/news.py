@@ -25,7 +25,7 @@ from scrapy.settings import BaseSettings
 from scrapy.utils.misc import load_object
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 
-from archiver.analysis import analyse_response, article_item
+from archiver.analysis import PageAnalysis, analyse_response, article_item
 from archiver.analysispool import AnalysisPool
 from archiver.capture.recrawl import with_lastmod
 from archiver.discovery.classifier import url_date
@@ -40,6 +40,7 @@ from archiver.discovery.sitemaps import (
     sitemap_body,
 )
 from archiver.paywall import PaywallHints
+from archiver.render.extension import Renderer
 from archiver.sites import SiteConfig, load_sites, sites_dir
 
 logger = logging.getLogger(__name__)
@@ -54,6 +55,7 @@ DISCOVERY_PRIORITY = 20
 ARTICLE_PRIORITY = 10
 PAGE_PRIORITY = 0
 REQUISITE_PRIORITY = -10
+REQUISITE_KINDS = frozenset({"stylesheet", "script", "image", "font", "media"})
 
 
 class NewsSpider(scrapy.Spider):
@@ -240,13 +242,18 @@ class NewsSpider(scrapy.Spider):
             request = self._page_request(url, scope, hops, "link")
             if request is not None:
                 yield request
+        rendered = await self._render(response, analysis, scope)
+        rendered_urls = set(rendered["subresources"]) if rendered else set()
         if analysis.article is not None:
             for requisite in analysis.requisites:
+                if requisite.url in rendered_urls:
+                    continue
                 request = self._requisite_request(requisite.url, requisite.kind, scope)
                 if request is not None:
                     yield request
         item = article_item(response, analysis)
         if item is not None:
+            item.rendered = rendered
             yield item
 
     def _requisite_request(self, url: str, kind: str, scope: SiteScope
@@ -256,6 +263,25 @@ class NewsSpider(scrapy.Spider):
         self.crawler.stats.inc_value(f"archiver/requisites/{kind}")
         return self._request(url, scope, self.parse_requisite, REQUISITE_PRIORITY,
                              allow_offsite=True, **{REQUISITE_META: kind})
+
+    async def _render(self, response: Response, analysis: PageAnalysis, scope: SiteScope
+                      ) -> dict[str, Any] | None:
+        """Render an article (``--render``, ``render: articles``); its records' links."""
+        renderer = self.crawler.get_extension(Renderer)
+        if renderer is None:
+            return None
+        return await renderer.render_article(
+            response, analysis, scope.config, self.hints[scope.name],
+            lambda url, kind: self._render_request(url, kind, scope))
+
+    def _render_request(self, url: str, kind: str, scope: SiteScope) -> scrapy.Request | None:
+        """What the browser asks for while rendering an article, as the crawl would fetch it
+        (a requisite, or a page of the site); None blocks it."""
+        if kind in REQUISITE_KINDS:
+            return self._requisite_request(url, kind, scope)
+        if not scope.allows(url):
+            return None
+        return self._request(url, scope, None, REQUISITE_PRIORITY)
 
     def parse_requisite(self, response: Response) -> Iterator[scrapy.Request]:
         """Archived only; a stylesheet's own ``url()`` and ``@import`` targets are fetched too."""

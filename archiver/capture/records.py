@@ -248,6 +248,37 @@ def metadata_record(
     )
 
 
+def derived_record(
+    target_uri: str,
+    rec_type: str,
+    payload: bytes,
+    content_type: str,
+    date: str,
+    refers_to: str,
+    refers_to_uri: str,
+) -> ArcWarcRecord:
+    """A ``conversion`` or ``resource`` record made from another record (WARC 1.1 s6.7, s6.8).
+
+    A rendered DOM (``conversion``) or a screenshot (``resource``) is something we
+    made from the archived response, not something a server sent: it gets a URN
+    as its target (replay tools index these record types by target URI, and the
+    article's own URL would shadow the raw response in replay, as Browsertrix
+    avoids with ``urn:screenshot:``) and ``WARC-Refers-To`` names the response.
+    """
+    return builder.create_warc_record(
+        target_uri,
+        rec_type,
+        payload=BytesIO(payload),
+        length=len(payload),
+        warc_content_type=content_type,
+        warc_headers_dict={
+            "WARC-Date": date,
+            "WARC-Refers-To": refers_to,
+            "WARC-Refers-To-Target-URI": refers_to_uri,
+        },
+    )
+
+
 def warc_fields(fields: Iterable[tuple[str, str]]) -> bytes:
     """``application/warc-fields`` body: one ``name: value`` line per field."""
     return "".join(f"{name}: {value}\r\n" for name, value in fields).encode("utf-8")

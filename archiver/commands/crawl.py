@@ -15,12 +15,16 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from archiver.addon import DEFAULTS
 from archiver.commands.sites import add_filter_arguments, add_sites_dir_argument, site_filter
 from archiver.discovery.freshness import parse_since
 from archiver.frontier.settings import FRONTIER_ENV
+from archiver.render.browser import RenderUnavailable, check_render_support
 from archiver.runner import SettingError, parse_overrides, run_crawl
 from archiver.sites import SiteConfigError, select_sites, site_names, sites_dir
 from archiver.summary import print_summary
+
+DEFAULT_CHROMIUM = str(DEFAULTS["ARCHIVER_RENDER_CHROMIUM"])
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -28,6 +32,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "crawl", help="crawl configured news sites, or start URLs, into WARC files and items"
     )
     add_target_arguments(parser)
+    parser.add_argument("--render", action="store_true",
+                        help="also render each article in Chromium: rendered DOM and "
+                        "screenshot records, verdicts that see script-drawn walls "
+                        "(pip install 'news-archiver[render]')")
     parser.add_argument("--frontier", metavar="URL", default=os.environ.get(FRONTIER_ENV),
                         help="be one worker of a run seeded with `archiver seed` on this "
                         "Redis frontier (default: $ARCHIVER_FRONTIER); no SITE or --url then")
@@ -103,7 +111,10 @@ def run(args: argparse.Namespace) -> int:
             crawl_id = crawl_id or plan.worker_crawl_id()
         else:
             spider, spider_args = _spider(args, overrides)
-    except (SettingError, SiteConfigError, ValueError) as error:
+        if args.render:
+            overrides["ARCHIVER_RENDER"] = "True"
+            check_render_support(overrides.get("ARCHIVER_RENDER_CHROMIUM", DEFAULT_CHROMIUM))
+    except (SettingError, SiteConfigError, ValueError, RenderUnavailable) as error:
         print(error, file=sys.stderr)
         return 2
     result = run_crawl(spider, spider_args, args.output, crawl_id, args.max_pages, overrides)

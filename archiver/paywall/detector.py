@@ -14,6 +14,7 @@ from archiver.paywall.facts import PageFacts
 from archiver.paywall.gates import find_gates
 from archiver.paywall.hints import PaywallHints
 from archiver.paywall.prompts import find_prompts
+from archiver.paywall.rendered import RenderedFacts, find_rendered_signals
 from archiver.paywall.response import find_response_signals
 from archiver.paywall.scoring import score
 from archiver.paywall.text import count_words
@@ -26,11 +27,13 @@ def detect_paywall(
     page: CapturedPage,
     article: ArticleText | None = None,
     hints: PaywallHints | None = None,
+    rendered: RenderedFacts | None = None,
 ) -> PaywallVerdict:
     """Whether a reader without an account gets this article, and why we think so.
 
     ``article`` is the crawl's own extraction of the page (extracted here when
-    omitted); ``hints`` adds a site config's selectors, phrases and declaration.
+    omitted); ``hints`` adds a site config's selectors, phrases and declaration;
+    ``rendered``, what Chromium showed once scripts ran (:mod:`.rendered`).
     Detection only reads the capture: it never fetches or bypasses anything.
     """
     hints = hints or PaywallHints()
@@ -50,6 +53,7 @@ def detect_paywall(
         *truncation,
         *declared_signals,
         *vendor_signals,
+        *find_rendered_signals(rendered, visible),
     ]
     result = score(signals)
     signals.sort(key=lambda signal: -signal.weight)

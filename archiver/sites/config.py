@@ -161,6 +161,8 @@ class SiteConfig(Section):
     politeness: Politeness = Field(default_factory=Politeness)
     requisites: Requisites = Field(default_factory=Requisites)
     paywall: PaywallSection = Field(default_factory=PaywallSection)
+    render: Literal["articles"] | None = None
+    """Render article pages in Chromium after their raw capture (as ``crawl --render``)."""
 
     @model_validator(mode="after")
     def _default_domains(self) -> SiteConfig:

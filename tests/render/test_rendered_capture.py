@@ -1,0 +1,146 @@
+"""``archiver crawl --render``: wire bytes first, then what a reader's browser showed."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import socket
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from archiver.paywall.rendered import HiddenText, Overlay, RenderedFacts, find_rendered_signals
+from archiver.toolkit.replay import (
+    PywbMissing,
+    build_collection,
+    find_pywb,
+    start_wayback,
+    wait_until_serving,
+)
+from tests.crawling import run_archiver
+from tests.render.conftest import RenderedCrawl
+from tests.render.site import MARKER, OFFSITE_IMAGE, OVERLAY_COLOUR, render_routes
+
+SOFT = "soft-wall"
+
+
+def test_raw_capture_holds_the_text_a_script_hides(rendered_crawl: RenderedCrawl):
+    item = rendered_crawl.item(SOFT)
+    response = rendered_crawl.record(item["warc_record_id"])
+    assert response.rec_type == "response"
+    assert response.http_header_values("Content-Encoding") == [b"gzip"], "stored as sent"
+    assert MARKER.encode() in gzip.decompress(response.payload)
+    assert MARKER in item["text"]
+
+
+def test_verdict_is_soft_with_evidence_from_the_rendered_dom(rendered_crawl: RenderedCrawl):
+    verdict = rendered_crawl.item(SOFT)["paywall"]
+    assert (verdict["detected"], verdict["kind"], verdict["truncated"]) == (True, "soft", False)
+    evidence = {signal["name"]: signal["evidence"] for signal in verdict["signals"]}
+    assert "display: none" in evidence["rendered.text_hidden"]
+    assert "div#reg-wall covers 100% of the viewport" in evidence["rendered.overlay"]
+    for free in ("open-article", "cookie-banner"):
+        assert not rendered_crawl.item(free)["paywall"]["detected"], free
+
+
+def test_dom_and_screenshot_records_refer_to_the_response(rendered_crawl: RenderedCrawl):
+    item = rendered_crawl.item(SOFT)
+    links = item["rendered"]
+    dom = rendered_crawl.record(links["dom"]["warc_record_id"])
+    shot = rendered_crawl.record(links["screenshot"]["warc_record_id"])
+    assert (dom.rec_type, shot.rec_type) == ("conversion", "resource")
+    assert dom.target == "urn:rendered-dom:" + item["url"]
+    assert shot.target == "urn:screenshot:" + item["url"]
+    for record in (dom, shot):
+        assert record.header("WARC-Refers-To") == item["warc_record_id"]
+        assert record.header("WARC-Refers-To-Target-URI") == item["url"]
+    assert dom.header("Content-Type") == "text/html; charset=utf-8"
+    assert b'id="reg-wall"' in dom.block, "the DOM after scripts ran, overlay included"
+    assert shot.header("Content-Type") == "image/png"
+    assert shot.block.startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def overlay_share(crawl: RenderedCrawl, slug: str) -> float:
+    """Share of the first screen's pixels painted in the overlay's colour."""
+    image_module = pytest.importorskip("PIL.Image", reason="Pillow reads the screenshot")
+    block = crawl.record(crawl.item(slug)["rendered"]["screenshot"]["warc_record_id"]).block
+    with image_module.open(io.BytesIO(block)) as image:
+        screen = image.convert("RGB").crop((0, 0, image.width, min(image.height, 900)))
+        colours = {colour: count for count, colour in screen.getcolors(screen.width * 900)}
+        return colours.get(OVERLAY_COLOUR, 0) / (screen.width * screen.height)
+
+
+def test_screenshot_shows_the_overlay(rendered_crawl: RenderedCrawl):
+    assert overlay_share(rendered_crawl, SOFT) > 0.9
+    assert overlay_share(rendered_crawl, "open-article") == 0
+
+
+def test_consent_banner_is_rejected_not_accepted(rendered_crawl: RenderedCrawl):
+    links = rendered_crawl.item("cookie-banner")["rendered"]
+    assert links["consent"] == ["onetrust: clicked #onetrust-reject-all-handler"]
+    dom = rendered_crawl.record(links["dom"]["warc_record_id"]).block
+    assert b"onetrust-banner-sdk" not in dom, "the banner is gone after the click"
+
+
+def test_browser_reaches_nothing_but_scrapy_fetches_of_the_site(rendered_crawl: RenderedCrawl):
+    records = rendered_crawl.output.records()
+    assert not [r for r in records if "example.invalid" in (r.target or "")]
+    for slug in (SOFT, "open-article"):
+        links = rendered_crawl.item(slug)["rendered"]
+        assert links["blocked"] == [f"GET {OFFSITE_IMAGE}"]
+    # Each subresource was fetched once, by Scrapy, and archived with its wire bytes.
+    paths = rendered_crawl.log.paths()
+    routes = render_routes()
+    for path in ("/static/wall.js", "/static/site.css"):
+        assert paths.count(path) == 1, paths
+        url = rendered_crawl.base_url + path
+        stored = [r for r in records if r.rec_type == "response" and r.target == url]
+        assert [r.payload for r in stored] == [routes[path].body]
+    assert sorted(rendered_crawl.item(SOFT)["rendered"]["subresources"]) == [
+        rendered_crawl.base_url + "/static/site.css", rendered_crawl.base_url + "/static/wall.js"]
+
+
+def test_pywb_replays_the_raw_page(rendered_crawl: RenderedCrawl, tmp_path: Path):
+    try:
+        pywb = find_pywb()
+    except PywbMissing as error:
+        pytest.skip(str(error))
+    build_collection(pywb, tmp_path, "render", rendered_crawl.output.warc_files)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = start_wayback(pywb, tmp_path, port)
+    try:
+        assert wait_until_serving(f"http://127.0.0.1:{port}/render/", server)
+        url = f"{rendered_crawl.base_url}/news/2026/11/{SOFT}"
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/render/2026id_/{url}",
+                                    timeout=30) as replayed:
+            body = replayed.read()
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
+    assert body == render_routes()[f"/news/2026/11/{SOFT}"].body
+
+
+@pytest.mark.parametrize(("facts", "expected"), [
+    (RenderedFacts(900, 900, hidden=(HiddenText("div.story", "filter: blur(8px)", 900),)),
+     ["rendered.text_blurred"]),
+    (RenderedFacts(40, 40), ["rendered.text_removed"]),
+    (RenderedFacts(900, 900, overlays=(Overlay("div#cmp", 0.8, "We use cookies"),),
+                   scroll_locked=True, consent=("didomi",)),
+     ["rendered.overlay", "rendered.scroll_locked", "rendered.consent_wall"]),
+    (RenderedFacts(900, 900, consent=("didomi",)), []),
+])
+def test_rendered_signals(facts: RenderedFacts, expected: list[str]):
+    assert [signal.name for signal in find_rendered_signals(facts, 900)] == expected
+
+
+def test_render_without_chromium_is_refused_before_crawling(tmp_path: Path):
+    process = run_archiver("crawl", "--url", "http://127.0.0.1:9/", "--render",
+                           "--output", str(tmp_path), "-s",
+                           "ARCHIVER_RENDER_CHROMIUM=/nonexistent/chromium")
+    assert process.returncode == 2
+    assert process.stderr.count("\n") == 1, process.stderr
+    assert process.stderr.startswith("rendering needs"), process.stderr
+    assert not (tmp_path / "warc").exists()
