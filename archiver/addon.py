@@ -50,7 +50,10 @@ DEFAULTS: dict[str, object] = {
     "ARCHIVER_RENDER_TIMEOUT": 30.0,
     "ARCHIVER_RENDER_CONSENT": "reject",
     "ARCHIVER_RENDER_CACHE_BYTES": 64 * 1024**2,
+    # subscriber crawls (archiver/access/)
     "ARCHIVER_COOKIES_FILE": "",
+    "ARCHIVER_EXPECT_ACCESS": "",
+    "ARCHIVER_EXPECT_ACCESS_AFTER": 3,
 }
 
 MEMORY_INDEX = "archiver.capture.revisits.MemoryIndex"
@@ -62,6 +65,8 @@ UPLOAD_EXTENSION = "archiver.storage.upload.WarcUploader"
 RENDER_EXTENSION = "archiver.render.extension.Renderer"
 RECRAWL_MIDDLEWARE = "archiver.capture.recrawl.RecrawlMiddleware"
 RECRAWL_PRIORITY = 940
+ACCESS_MIDDLEWARE = "archiver.access.expectation.AccessExpectation"
+ACCESS_PRIORITY = 60  # before every other middleware: a stopped site's requests go nowhere
 
 PIPELINES = {
     "archiver.pipelines.CaptureLinkPipeline": 100,
@@ -124,6 +129,7 @@ class Archiver:
             settings.set("ARCHIVER_CRAWL_ID", default_crawl_id(), priority="addon")
         settings["DOWNLOADER_MIDDLEWARES"].setdefault(CAPTURE_MIDDLEWARE, CAPTURE_PRIORITY)
         settings["DOWNLOADER_MIDDLEWARES"].setdefault(RECRAWL_MIDDLEWARE, RECRAWL_PRIORITY)
+        settings["DOWNLOADER_MIDDLEWARES"].setdefault(ACCESS_MIDDLEWARE, ACCESS_PRIORITY)
         settings["EXTENSIONS"].setdefault(CATALOG_EXTENSION, 0)
         settings["EXTENSIONS"].setdefault(ANALYSIS_POOL_EXTENSION, 0)
         settings["EXTENSIONS"].setdefault(UPLOAD_EXTENSION, 0)

@@ -10,6 +10,7 @@ import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from archiver.access.expectation import access_lost
 from archiver.paywall.verdict import KINDS
 
 if TYPE_CHECKING:
@@ -46,6 +47,7 @@ def run_summary(stats: dict[str, Any]) -> dict[str, Any]:
         "warc_files": stats.get("archiver/warc/files", 0),
         "fetch_errors": stats.get("archiver/warc/fetch_errors", 0),
         "errors_logged": stats.get("log_count/ERROR", 0),
+        "access_lost": access_lost(stats),
     }
 
 
@@ -53,7 +55,8 @@ def outcome(stats: dict[str, Any]) -> Outcome:
     """``finished`` (0), ``paused`` (3: resumable from JOBDIR) or ``failed`` (1).
 
     A run that ends "finished" without a single response (site down, DNS gone,
-    every connection refused) is a failure too: schedulers must alert on it.
+    every connection refused) is a failure too: schedulers must alert on it, as on
+    a subscriber crawl that lost its expected access (:mod:`archiver.access`).
     """
     reason = str(stats.get("finish_reason", "not started"))
     if reason in PAUSED_FINISH_REASONS:
@@ -62,6 +65,9 @@ def outcome(stats: dict[str, Any]) -> Outcome:
         return Outcome("failed", EXIT_FAILED, reason)
     if stats.get("downloader/request_count", 0) and not stats.get("downloader/response_count"):
         return Outcome("failed", EXIT_FAILED, "no response at all")
+    lost = access_lost(stats)
+    if lost:
+        return Outcome("failed", EXIT_FAILED, "expected full access lost on " + ", ".join(lost))
     return Outcome("finished", EXIT_OK, reason)
 
 
@@ -76,6 +82,8 @@ def summary_lines(result: CrawlResult) -> list[str]:
         ("errors logged", summary["errors_logged"]),
         ("articles", summary["articles"]),
     ]
+    rows += [(f"access lost, {site}", f"gated from {url}")
+             for site, url in summary["access_lost"].items()]
     rows += [
         (f"paywalled, {kind}", count) for kind, count in summary["paywalled"].items() if count
     ]

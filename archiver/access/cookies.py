@@ -54,7 +54,11 @@ def load_cookie_file(path: str | Path) -> list[Cookie]:
         jar.load(str(path), ignore_discard=True, ignore_expires=True)
     except LoadError as error:
         raise CookieFileError(f"{path}: not a Netscape cookies.txt file ({error})") from None
-    return list(jar)
+    cookies = list(jar)
+    for cookie in cookies:
+        if cookie.expires == 0:  # curl and browser extensions write 0 for session cookies
+            cookie.expires = None
+    return cookies
 
 
 def browser_cookies(cookies: list[Cookie]) -> list[dict[str, Any]]:

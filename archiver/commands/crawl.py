@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from archiver.access.cookies import load_cookie_file
 from archiver.addon import DEFAULTS
 from archiver.commands.sites import add_filter_arguments, add_sites_dir_argument, site_filter
 from archiver.discovery.freshness import parse_since
@@ -111,6 +112,8 @@ def run(args: argparse.Namespace) -> int:
             crawl_id = crawl_id or plan.worker_crawl_id()
         else:
             spider, spider_args = _spider(args, overrides)
+        if overrides.get("ARCHIVER_COOKIES_FILE"):
+            load_cookie_file(overrides["ARCHIVER_COOKIES_FILE"])
         if args.render:
             overrides["ARCHIVER_RENDER"] = "True"
             check_render_support(overrides.get("ARCHIVER_RENDER_CHROMIUM", DEFAULT_CHROMIUM))

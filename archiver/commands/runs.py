@@ -83,6 +83,9 @@ def run(args: argparse.Namespace) -> int:
                 print(_as_json(crawl))
         elif crawls:
             print(_table([COLUMNS, *map(_row, crawls)]))
+            for crawl in crawls:
+                for site, url in ((crawl.summary or {}).get("access_lost") or {}).items():
+                    print(f"{crawl.id}: expected full access lost on {site}, gated from {url}")
         else:
             print("no runs in the catalog yet")
     finally:

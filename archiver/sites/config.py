@@ -163,6 +163,9 @@ class SiteConfig(Section):
     paywall: PaywallSection = Field(default_factory=PaywallSection)
     render: Literal["articles"] | None = None
     """Render article pages in Chromium after their raw capture (as ``crawl --render``)."""
+    expect_access: Literal["full"] | None = None
+    """A subscriber crawl: stop the site when its captures keep coming back gated
+    (as ``ARCHIVER_EXPECT_ACCESS=full``)."""
 
     @model_validator(mode="after")
     def _default_domains(self) -> SiteConfig:

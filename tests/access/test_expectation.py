@@ -1,0 +1,77 @@
+"""``ARCHIVER_EXPECT_ACCESS=full``: a subscriber crawl stops a site that starts gating."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from archiver.access.cookies import browser_cookies, load_cookie_file
+from tests.access.site import ARTICLES, gating_site
+from tests.crawling import FAST, CrawlOutput, run_archiver
+
+AFTER = 2
+COOKIES_TXT = "# Netscape HTTP Cookie File\n127.0.0.1\tFALSE\t/\tFALSE\t0\tsession\tsubscriber-42\n"
+
+
+def test_site_that_starts_gating_is_stopped_and_the_run_fails(tmp_path: Path):
+    cookies = tmp_path / "cookies.txt"
+    cookies.write_text(COOKIES_TXT)
+    output = tmp_path / "out"
+    with gating_site(free=3) as (base_url, log):
+        sites = tmp_path / "sites"
+        sites.mkdir()
+        (sites / "ledger.yaml").write_text(
+            f"name: ledger\nhome: ['{base_url}/']\nexpect_access: full\n"
+            "articles: {allow: ['/news/']}\n")
+        process = run_archiver(
+            "crawl", "ledger", "--sites-dir", str(sites), "--output", str(output), *FAST,
+            "-s", "CONCURRENT_REQUESTS=1", "-s", "DOWNLOAD_DELAY=0.2",
+            "-s", "ROBOTSTXT_OBEY=False",
+            "-s", f"ARCHIVER_EXPECT_ACCESS_AFTER={AFTER}",
+            "-s", f"ARCHIVER_COOKIES_FILE={cookies}")
+    crawl = CrawlOutput(output, process)
+    first_gated = base_url + log.first_gated
+    assert process.returncode == 1, process.stderr[-3000:]
+    assert f"access lost, ledger:  gated from {first_gated}\n" in process.stdout, process.stdout
+    assert "failed (expected full access lost on ledger)" in process.stdout
+    assert f"ledger: {AFTER} gated captures in a row, the first {first_gated}" in process.stderr
+    # Stopped once AFTER verdicts in a row were gated: what was downloaded ahead of
+    # those verdicts is still archived and judged, the rest of the site is not fetched.
+    gated_served = [path for path, gated in log.served if gated]
+    assert len(gated_served) >= AFTER
+    assert len(log.served) < ARTICLES, log.served
+    gated_items = [i["url"] for i in crawl.items() if i["paywall"]["detected"]]
+    assert gated_items[:AFTER] == [base_url + p for p in gated_served[:AFTER]]
+    # The subscription cookie went to the site, and into no request record.
+    assert all(cookie == "session=subscriber-42" for cookie in log.cookies), log.cookies
+    requests = [r for r in crawl.records() if r.rec_type == "request"]
+    assert requests and not [r for r in requests if r.http_header_values("Cookie")]
+    runs = run_archiver("runs", "--output", str(output))
+    assert f"expected full access lost on ledger, gated from {first_gated}" in runs.stdout
+    summary = json.loads(run_archiver("runs", "--output", str(output), "--json").stdout)
+    assert (summary["status"], summary["exit_code"]) == ("failed", 1)
+    assert summary["summary"]["access_lost"] == {"ledger": first_gated}
+    assert summary["stats"]["archiver/access/skipped"] > 0, "the site's other articles dropped"
+
+
+def test_storage_state_cookies_are_read(tmp_path: Path):
+    state = tmp_path / "state.json"
+    state.write_text(json.dumps({"cookies": [
+        {"name": "sid", "value": "abc", "domain": ".example.org", "path": "/",
+         "expires": -1, "httpOnly": True, "secure": True, "sameSite": "Lax"}],
+        "origins": []}))
+    (cookie,) = load_cookie_file(state)
+    assert (cookie.name, cookie.value, cookie.domain, cookie.secure) == (
+        "sid", "abc", ".example.org", True)
+    assert browser_cookies([cookie]) == [{"name": "sid", "value": "abc",
+                                          "domain": ".example.org", "path": "/",
+                                          "secure": True, "httpOnly": True}]
+
+
+def test_unreadable_cookies_file_is_refused_before_crawling(tmp_path: Path):
+    bad = tmp_path / "cookies.txt"
+    bad.write_text("not a cookie file\n")
+    process = run_archiver("crawl", "--url", "http://127.0.0.1:9/", "--output",
+                           str(tmp_path / "out"), "-s", f"ARCHIVER_COOKIES_FILE={bad}")
+    assert process.returncode == 2
+    assert process.stderr.startswith(f"{bad}: not a Netscape cookies.txt file"), process.stderr
