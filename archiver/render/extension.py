@@ -97,10 +97,11 @@ class Renderer:
             if self._browser is None and self.unavailable is None:
                 try:
                     self._playwright, self._browser = await launch(self.chromium)
-                except RenderUnavailable as error:
-                    self.unavailable = str(error)
+                except Exception as error:  # missing, or failing to start: crawl on, raw
+                    self.unavailable = (str(error) if isinstance(error, RenderUnavailable)
+                                        else f"Chromium did not start ({error})")
                     logger.error("%s; articles are archived and judged without rendering",
-                                 error)
+                                 self.unavailable)
                 if self.cookies_file:
                     self._cookies = browser_cookies(load_cookie_file(self.cookies_file))
         return self._browser

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gzip
 import io
-import socket
+import subprocess
 import urllib.request
 from pathlib import Path
 
@@ -19,6 +19,7 @@ from archiver.toolkit.replay import (
     wait_until_serving,
 )
 from tests.crawling import run_archiver
+from tests.ports import start_on_free_port
 from tests.render.conftest import RenderedCrawl
 from tests.render.site import MARKER, OFFSITE_IMAGE, OVERLAY_COLOUR, render_routes
 
@@ -107,12 +108,19 @@ def test_pywb_replays_the_raw_page(rendered_crawl: RenderedCrawl, tmp_path: Path
     except PywbMissing as error:
         pytest.skip(str(error))
     build_collection(pywb, tmp_path, "render", rendered_crawl.output.warc_files)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = start_wayback(pywb, tmp_path, port)
+
+    def start(port: int) -> subprocess.Popen[bytes] | None:
+        server = start_wayback(pywb, tmp_path, port)
+        if wait_until_serving(f"http://127.0.0.1:{port}/render/", server) and (
+            server.poll() is None
+        ):
+            return server
+        server.terminate()
+        server.wait(timeout=15)
+        return None
+
+    port, server = start_on_free_port(start)
     try:
-        assert wait_until_serving(f"http://127.0.0.1:{port}/render/", server)
         url = f"{rendered_crawl.base_url}/news/2026/11/{SOFT}"
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/render/2026id_/{url}",
                                     timeout=30) as replayed:
