@@ -26,5 +26,7 @@ def run(args: argparse.Namespace) -> int:
     except InputError as error:
         print(error, file=sys.stderr)
         return 2
-    write_index(warcs, args.output or sys.stdout)
-    return 0
+    damage = write_index(warcs, args.output or sys.stdout)
+    for problem in damage:
+        print(problem, file=sys.stderr)
+    return 1 if damage else 0

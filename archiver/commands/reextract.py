@@ -54,5 +54,6 @@ def run(args: argparse.Namespace) -> int:
         print(problem, file=sys.stderr)
     print(f"{len(warcs)} WARC files, {result.records} HTTP records, "
           f"{len(result.items)} articles -> {args.output}"
-          + (f", {len(result.problems)} records could not be read" if result.problems else ""))
+          + (f", {len(result.problems)} problems (named above; the rest was written)"
+             if result.problems else ""))
     return 1 if result.problems else 0

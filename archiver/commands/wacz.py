@@ -8,6 +8,7 @@ from pathlib import Path
 
 from archiver.toolkit.inputs import InputError, warc_paths
 from archiver.toolkit.pages import crawl_pages
+from archiver.toolkit.readable import Damage
 from archiver.toolkit.wacz import write_wacz
 
 
@@ -22,12 +23,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    damage: list[Damage] = []
     try:
         warcs = warc_paths(args.inputs)
-        pages = crawl_pages(args.inputs, warcs)
+        pages = crawl_pages(args.inputs, warcs, damage.append)
         package = write_wacz(warcs, pages, args.output, args.title)
     except InputError as error:
         print(error, file=sys.stderr)
         return 2
-    print(f"{package.path}: {len(warcs)} WARC files, {package.pages} pages")
-    return 0
+    # the page list and the index read the same files: one line per problem
+    damage = list(dict.fromkeys([*damage, *package.damage]))
+    for problem in damage:
+        print(problem, file=sys.stderr)
+    print(f"{package.path}: {len(warcs)} WARC files, {package.pages} pages"
+          + (f", {len(damage)} unreadable records left out" if damage else ""))
+    return 1 if damage else 0

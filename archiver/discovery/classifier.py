@@ -16,9 +16,10 @@ from archiver.page import CapturedPage
 
 ARTICLE_TYPES = frozenset(
     {
-        "article", "newsarticle", "reportage", "analysisnewsarticle", "opinionnewsarticle",
+        "article", "newsarticle", "analysisnewsarticle", "opinionnewsarticle",
         "reviewnewsarticle", "backgroundnewsarticle", "askpublicnewsarticle", "blogposting",
         "liveblogposting", "report", "scholarlyarticle", "socialmediaposting",
+        "reportagenewsarticle",
     }
 )
 

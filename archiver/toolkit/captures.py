@@ -26,6 +26,8 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.bufferedreaders import ChunkedDataReader
 from warcio.recordloader import ArcWarcRecord
 
+from archiver.toolkit.readable import Damage, read_records
+
 try:  # Python 3.14's standard library; Scrapy installs the backport before that
     from compression import zstd  # type: ignore[import-not-found]
 except ImportError:
@@ -128,18 +130,21 @@ def _warcinfo_fields(record: ArcWarcRecord) -> dict[str, str]:
     return fields
 
 
-def scan_warc(path: Path) -> list[CaptureEntry]:
-    """The HTTP response and revisit records of one WARC, in file order.
+def scan_warc(path: Path) -> tuple[list[CaptureEntry], list[Damage]]:
+    """The HTTP response and revisit records of one WARC, in file order, and what could
+    not be read (named, skipped; the rest is still read).
 
     The crawl id is the ``isPartOf`` of the warcinfo record the record names
     (``WARC-Warcinfo-ID``), else of the last warcinfo record before it.
     """
     entries: list[CaptureEntry] = []
+    damage: list[Damage] = []
     crawl_ids: dict[str, str | None] = {}
     current: str | None = None
     with open(path, "rb") as stream:
-        iterator = ArchiveIterator(stream, arc2warc=True)
-        for record in iterator:
+        for iterator, record in read_records(stream, str(path), damage.append,
+                                             keep=lambda r: r.rec_type == "warcinfo",
+                                             arc2warc=True):
             headers = record.rec_headers
             if record.rec_type == "warcinfo":
                 current = _warcinfo_fields(record).get("isPartOf")
@@ -152,7 +157,6 @@ def scan_warc(path: Path) -> list[CaptureEntry]:
             url = _target(record)
             if not url.startswith(("http://", "https://")):
                 continue
-            iterator.read_to_end(record)
             warcinfo_id = headers.get_header("WARC-Warcinfo-ID")
             entries.append(
                 CaptureEntry(
@@ -172,10 +176,11 @@ def scan_warc(path: Path) -> list[CaptureEntry]:
                     refers_to_date=headers.get_header("WARC-Refers-To-Date"),
                 )
             )
-    return entries
+    return entries, damage
 
 
-def resolve_revisits(entries: Iterable[CaptureEntry]) -> tuple[list[CaptureEntry], list[str]]:
+def resolve_revisits(entries: Iterable[CaptureEntry],
+                     ) -> tuple[list[CaptureEntry], list[Damage]]:
     """Entries with each revisit's ``original`` set, and a problem per unresolved revisit.
 
     A revisit names its original by record id (``WARC-Refers-To``), else by
@@ -191,7 +196,8 @@ def resolve_revisits(entries: Iterable[CaptureEntry]) -> tuple[list[CaptureEntry
     for entry in sorted(responses, key=lambda e: e.date):
         if entry.payload_digest:
             by_digest.setdefault(entry.payload_digest, []).append(entry)
-    resolved, problems = [], []
+    resolved: list[CaptureEntry] = []
+    problems: list[Damage] = []
     for entry in entries:
         if entry.rec_type != "revisit":
             resolved.append(entry)
@@ -203,11 +209,12 @@ def resolve_revisits(entries: Iterable[CaptureEntry]) -> tuple[list[CaptureEntry
             earlier = [e for e in by_digest.get(entry.payload_digest, []) if e.date <= entry.date]
             original = earlier[-1] if earlier else None
         if original is None:
-            problems.append(
-                f"{entry.path}@{entry.offset}: revisit of {entry.url} refers to a record "
-                f"that is not in the given WARCs ({entry.refers_to or entry.payload_digest}); "
+            problems.append(Damage(
+                entry.path, entry.offset,
+                f"revisit of {entry.url} refers to a record that is not in the given WARCs "
+                f"({entry.refers_to or entry.payload_digest}); "
                 "pass the WARC holding the original capture too"
-            )
+            ))
             continue
         resolved.append(replace(entry, original=original))
     return resolved, problems

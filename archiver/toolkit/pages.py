@@ -12,17 +12,16 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-from warcio.archiveiterator import ArchiveIterator
 
 from archiver.page import CapturedPage
 from archiver.paywall.record import VerdictRecord, read_verdict_record
 from archiver.toolkit.captures import read_capture, scan_warc
 from archiver.toolkit.inputs import item_files, read_items
+from archiver.toolkit.readable import Damage, describe, read_records
 
 PAGES_HEADER = {"format": "json-pages-1.0", "id": "pages", "title": "Articles"}
 
@@ -58,35 +57,49 @@ def pages_from_items(items: Iterable[dict[str, Any]], warc_names: set[str]) -> l
 
 
 def _verdicts(path: Path) -> Iterator[VerdictRecord]:
+    """The verdict records of one file; damage is left to the ``scan_warc`` pass over the
+    same file, so that each problem is reported once."""
     with open(path, "rb") as stream:
-        for record in ArchiveIterator(stream):
+        for _, record in read_records(stream, str(path), lambda damage: None,
+                                      keep=lambda r: r.rec_type == "metadata"):
             verdict = read_verdict_record(record)
             if verdict is not None:
                 yield verdict
 
 
-def pages_from_warcs(warcs: Sequence[Path]) -> list[Page]:
+def pages_from_warcs(warcs: Sequence[Path], on_damage: Callable[[Damage], None],
+                     ) -> list[Page]:
     """Pages for the responses that a paywall-verdict metadata record refers to; the
-    title is the page's ``<title>``, read from the archived response."""
+    title is the page's ``<title>``, read from the archived response. What cannot be
+    read goes to ``on_damage`` and is left out."""
     verdicts = {verdict.refers_to: verdict for path in warcs for verdict in _verdicts(path)}
     pages = []
     for path in warcs:
-        for entry in scan_warc(path):
+        entries, damage = scan_warc(path)
+        for problem in damage:
+            on_damage(problem)
+        for entry in entries:
             if entry.record_id not in verdicts:
                 continue
-            page = CapturedPage(url=entry.url, body=read_capture(entry).body)
+            try:
+                body = read_capture(entry).body
+            except Exception as error:  # a record that does not decode: name it, go on
+                on_damage(Damage(entry.path, entry.offset, f"{entry.url}: {describe(error)}"))
+                continue
+            page = CapturedPage(url=entry.url, body=body)
             title = (page.tree.findtext(".//title") or "").strip() or None
             pages.append(Page(id=_page_id(entry.record_id), url=entry.url, ts=entry.date,
                               title=title, paywall=verdicts[entry.record_id].verdict))
     return pages
 
 
-def crawl_pages(inputs: Sequence[Path], warcs: Sequence[Path]) -> list[Page]:
+def crawl_pages(inputs: Sequence[Path], warcs: Sequence[Path],
+                on_damage: Callable[[Damage], None]) -> list[Page]:
     """Pages from the item files of the directories among ``inputs``, else from the WARCs."""
     files = [f for path in inputs if path.is_dir() for f in item_files(path)]
     if files:
         return pages_from_items(read_items(files), {os.path.basename(w) for w in warcs})
-    return pages_from_warcs(warcs)
+    return pages_from_warcs(warcs, on_damage)
 
 
 def pages_jsonl(pages: Iterable[Page]) -> bytes:

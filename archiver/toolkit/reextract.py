@@ -12,7 +12,6 @@ pool, so a single large WARC also uses every core.
 
 from __future__ import annotations
 
-import logging
 import os
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -36,8 +35,7 @@ from archiver.toolkit.captures import (
     scan_warc,
 )
 from archiver.toolkit.progress import progress
-
-logger = logging.getLogger(__name__)
+from archiver.toolkit.readable import Damage, describe
 
 DECODED_AWAY = frozenset({b"content-encoding", b"transfer-encoding"})
 """Headers that describe the wire encoding, gone once warcio has decoded the body
@@ -50,7 +48,7 @@ MAX_BATCH = 64
 class ReextractResult:
     items: list[ArticleItem] = field(default_factory=list)
     records: int = 0
-    problems: list[str] = field(default_factory=list)
+    problems: list[Damage] = field(default_factory=list)
 
 
 def capture_link(entry: CaptureEntry, status: int) -> RecordLink:
@@ -103,15 +101,16 @@ def analyse_capture(
 
 def _analyse_batch(
     batch: Sequence[tuple[int, CaptureEntry]], sites: Sequence[SiteConfig]
-) -> tuple[list[tuple[int, ArticleItem]], list[str]]:
+) -> tuple[list[tuple[int, ArticleItem]], list[Damage]]:
     scopes = [SiteScope(config) for config in sites]
-    items, problems = [], []
+    items: list[tuple[int, ArticleItem]] = []
+    problems: list[Damage] = []
     for order, entry in batch:
         try:
             item = analyse_capture(read_capture(entry), scopes)
         except Exception as error:  # a third-party record we cannot decode: name it, go on
-            problems.append(f"{entry.path}@{entry.offset} ({entry.url}): "
-                            f"{type(error).__name__}: {error}")
+            problems.append(Damage(entry.path, entry.offset,
+                                   f"{entry.url}: {describe(error)}; skipped"))
             continue
         if item is not None:
             items.append((order, item))
@@ -133,11 +132,14 @@ def reextract(
     result = ReextractResult()
     with ProcessPoolExecutor(max_workers=workers) as pool:
         scanned: list[CaptureEntry] = []
+        damaged: list[Damage] = []
         with progress("scanning WARCs", len(warcs)) as advance:
-            for entries in pool.map(scan_warc, warcs):
+            for entries, damage in pool.map(scan_warc, warcs):
                 scanned += entries
+                damaged += damage
                 advance(1)
-        entries, result.problems = resolve_revisits(scanned)
+        entries, unresolved = resolve_revisits(scanned)
+        result.problems = damaged + unresolved
         result.records = len(entries)
         found: list[tuple[int, ArticleItem]] = []
         with progress("analysing records", len(entries)) as advance:
@@ -149,6 +151,4 @@ def reextract(
                 result.problems += problems
                 advance(sizes[future])
     result.items = [item for _, item in sorted(found, key=lambda pair: pair[0])]
-    for problem in result.problems:
-        logger.warning(problem)
     return result

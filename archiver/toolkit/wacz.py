@@ -40,6 +40,7 @@ from archiver import __version__
 from archiver.toolkit.index import write_index
 from archiver.toolkit.inputs import InputError
 from archiver.toolkit.pages import Page, pages_jsonl
+from archiver.toolkit.readable import Damage
 
 WACZ_VERSION = "1.1.1"
 CHUNK = 1 << 20
@@ -51,6 +52,8 @@ class WaczPackage:
     path: Path
     resources: list[dict[str, Any]] = field(default_factory=list)
     pages: int = 0
+    damage: list[Damage] = field(default_factory=list)
+    """Records the index could not hold (the WARCs are packaged whole all the same)."""
 
 
 def _resource(path: str, digest: hashlib._Hash, size: int) -> dict[str, Any]:
@@ -101,7 +104,7 @@ def write_wacz(
                 package.resources.append(_add_stream(archive, source, info))
         with tempfile.TemporaryFile("w+b") as index:
             text = io.TextIOWrapper(index, encoding="utf-8", write_through=True)
-            write_index(warcs, text)
+            package.damage += write_index(warcs, text)
             text.detach()
             index.seek(0)
             info = zipfile.ZipInfo(INDEX_PATH, datetime.now(UTC).timetuple()[:6])

@@ -91,7 +91,8 @@ def encoded(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_every_coding_decodes_to_the_article(encoded: Path):
-    entries = scan_warc(encoded)
+    entries, damage = scan_warc(encoded)
+    assert not damage
     assert len(entries) == len(CODINGS)
     for entry in entries:
         assert read_capture(entry).body == ARTICLE, entry.url
