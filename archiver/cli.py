@@ -2,7 +2,14 @@
 
 Each command module exposes ``register(subparsers)``, which adds its parser and
 sets ``func`` to a callable taking the parsed arguments and returning an exit code.
-Adding a verb is adding a module and naming it in ``COMMANDS``.
+Adding a verb is adding a module and naming it in ``COMMANDS``. Command modules
+import only what their parser needs; a verb imports Scrapy and the rest when it
+runs, so ``archiver --help`` does not pay ~1.2 s for Scrapy.
+
+Errors reach the person as one line, here and only here: a
+:class:`~archiver.console.errors.UsageError` (bad arguments, settings or input)
+exits 2, a file-system error exits 1, naming the path and what to do; the
+traceback is shown only with ``--debug``.
 """
 
 from __future__ import annotations
@@ -12,33 +19,60 @@ import importlib
 import sys
 
 from archiver import __version__
+from archiver.console.errors import UsageError, describe_os_error
+from archiver.run.outcome import ExitCode
 
 COMMANDS = [
     "crawl", "demo", "check", "detect", "index", "reextract", "wacz", "replay", "sites",
     "report", "runs", "schedule", "seed",
 ]
+INTERRUPTED = 128 + 2  # Ctrl-C (SIGINT), as shells report it
+DEBUG_HELP = "show the Python traceback of an error (for a bug report)"
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="archiver",
         description="Crawl news sites into WARC archives with paywall verdicts.",
+        epilog="`archiver COMMAND --help` describes a command's arguments.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    parser.add_argument("--debug", action="store_true", help=DEBUG_HELP)
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
         importlib.import_module(f"archiver.commands.{name}").register(subparsers)
+    for subparser in subparsers.choices.values():
+        # SUPPRESS: a sub-parser's default would overwrite `archiver --debug VERB`.
+        subparser.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                               help=DEBUG_HELP)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return ExitCode.USAGE
     try:
         return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        print(f"archiver {args.command}: interrupted", file=sys.stderr)
+        return INTERRUPTED
     except BrokenPipeError:
         # Output piped into `head` and the like: stop quietly, as Unix tools do.
         sys.stderr.close()
-        return 0
+        return ExitCode.OK
+    except UsageError as error:
+        if args.debug:
+            raise
+        print(f"archiver {args.command}: {error}", file=sys.stderr)
+        return error.exit_code
+    except OSError as error:
+        if args.debug:
+            raise
+        print(f"archiver {args.command}: {describe_os_error(error)}", file=sys.stderr)
+        return ExitCode.FAILED
 
 
 if __name__ == "__main__":

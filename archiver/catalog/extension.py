@@ -1,8 +1,9 @@
 """Scrapy extension that keeps the catalog: one row per run, one per capture.
 
-Built before the engine, it takes the output directory's run lock, recovers
-what a killed run left behind (:mod:`archiver.catalog.recovery`) and records
-the run. Other components reach the catalog only through :func:`catalog_store`
+Built before the engine, it takes the output directory's run lock unless the
+runner holds it already (:mod:`archiver.run.lock`), recovers what a killed run
+left behind (:mod:`archiver.run.recovery`) and records the run. Other
+components reach the catalog only through :func:`catalog_store`
 (``None`` when ``ARCHIVER_CATALOG_ENABLED`` is off); the capture middleware
 through its index, :class:`archiver.catalog.index.CatalogIndex`
 (``ARCHIVER_CAPTURE_INDEX``). When the engine stops it stores the run's stats,
@@ -22,11 +23,11 @@ from scrapy.settings import BaseSettings
 from sqlalchemy.engine import make_url
 from twisted.internet.task import LoopingCall
 
-from archiver.catalog.lock import RunLock
-from archiver.catalog.recovery import recover
 from archiver.catalog.store import CatalogStore
 from archiver.layout import OutputLayout
-from archiver.summary import outcome, run_summary
+from archiver.run.lock import RunLock, held_lock
+from archiver.run.outcome import outcome, run_summary
+from archiver.run.recovery import recover
 
 logger = logging.getLogger(__name__)
 
@@ -57,8 +58,11 @@ class CatalogExtension:
         self.crawler = crawler
         self.crawl_id: str = settings["ARCHIVER_CRAWL_ID"]
         layout = OutputLayout.from_settings(settings)
-        self.lock = RunLock(layout.output_dir)
-        self.lock.acquire(self.crawl_id)
+        # Taken here only for a plain `scrapy crawl`: `archiver crawl` holds it already.
+        self.lock: RunLock | None = None
+        if held_lock(layout.output_dir) is None:
+            self.lock = RunLock(layout.output_dir)
+            self.lock.acquire(self.crawl_id)
         self.store = CatalogStore(layout.catalog_url)
         self.recovery = recover(self.store, layout.warc_dir, layout.output_dir)
         self.committer = LoopingCall(self.store.commit)
@@ -87,7 +91,8 @@ class CatalogExtension:
             self.crawl_id, state.status, state.reason, state.exit_code, stats, run_summary(stats)
         )
         self.store.close()
-        self.lock.release()
+        if self.lock is not None:
+            self.lock.release()
 
 
 def catalog_store(crawler: Crawler) -> CatalogStore | None:

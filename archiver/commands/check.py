@@ -8,11 +8,9 @@ alone leave the exit code at 0, so other crawlers' valid archives pass.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from archiver.toolkit.inputs import InputError, warc_paths
-from archiver.warccheck import check_warc
+from archiver.run.outcome import ExitCode
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -24,11 +22,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        paths = warc_paths(args.warcs)
-    except InputError as error:
-        print(error, file=sys.stderr)
-        return 2
+    from archiver.toolkit.inputs import warc_paths
+    from archiver.warccheck import check_warc
+
+    paths = warc_paths(args.warcs)
     failed = 0
     for path in paths:
         problems = list(check_warc(path))
@@ -40,4 +37,4 @@ def run(args: argparse.Namespace) -> int:
         else:
             warnings = len(problems)
             print(f"{path}: ok" + (f" ({warnings} warnings)" if warnings else ""))
-    return 1 if failed else 0
+    return ExitCode.FAILED if failed else ExitCode.OK

@@ -15,17 +15,10 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from archiver.access.cookies import load_cookie_file
-from archiver.addon import DEFAULTS
 from archiver.commands.sites import add_filter_arguments, add_sites_dir_argument, site_filter
-from archiver.discovery.freshness import parse_since
+from archiver.console.errors import UsageError
 from archiver.frontier.settings import FRONTIER_ENV
-from archiver.render.browser import RenderUnavailable, check_render_support
-from archiver.runner import SettingError, parse_overrides, run_crawl
-from archiver.sites import SiteConfigError, select_sites, site_names, sites_dir
-from archiver.summary import print_summary
-
-DEFAULT_CHROMIUM = str(DEFAULTS["ARCHIVER_RENDER_CHROMIUM"])
+from archiver.run.outcome import ExitCode
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -66,11 +59,14 @@ def add_target_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _spider(args: argparse.Namespace, overrides: dict[str, str]) -> tuple[str, dict[str, str]]:
-    """The spider and its arguments; raises ValueError/SiteConfigError on bad input."""
+    """The spider and its arguments; raises UsageError/SiteConfigError on bad input."""
+    from archiver.discovery.freshness import parse_since
+    from archiver.sites import select_sites, site_names, sites_dir
+
     if args.urls and (args.sites or args.all or site_filter(args)):
-        raise ValueError("give either SITE names / --all (and filters), or --url URLs, not both")
+        raise UsageError("give either SITE names / --all (and filters), or --url URLs, not both")
     if not (args.urls or args.sites or args.all):
-        raise ValueError("nothing to crawl: name SITEs (see `archiver sites`), --all, "
+        raise UsageError("nothing to crawl: name SITEs (see `archiver sites`), --all, "
                          "or --url URL")
     since = {}
     if args.since:
@@ -80,19 +76,26 @@ def _spider(args: argparse.Namespace, overrides: dict[str, str]) -> tuple[str, d
         for url in args.urls:
             parts = urlsplit(url)
             if parts.scheme not in ("http", "https") or not parts.hostname:
-                raise ValueError(f"--url {url!r}: not an http(s) URL, e.g. "
+                raise UsageError(f"--url {url!r}: not an http(s) URL, e.g. "
                                  "--url https://example.org/")
         return "site", {"urls": ",".join(args.urls), **since}
     directory = sites_dir(args.sites_dir or overrides.get("ARCHIVER_SITES_DIR"))
     names = list(dict.fromkeys([*args.sites, *(site_names(directory) if args.all else [])]))
     if not names:
-        raise ValueError(f"--all: no site configs (*.yaml) in {directory}")
+        raise UsageError(f"--all: no site configs (*.yaml) in {directory}")
     names = select_sites(names, directory, site_filter(args))
     overrides["ARCHIVER_SITES_DIR"] = str(directory)
     return "news", {"site": ",".join(names), **since}
 
 
 def run(args: argparse.Namespace) -> int:
+    from archiver.access.cookies import load_cookie_file
+    from archiver.addon import DEFAULTS
+    from archiver.console.summary import print_summary
+    from archiver.render.browser import RenderUnavailable, check_render_support
+    from archiver.run.runner import parse_overrides, run_crawl
+    from archiver.sites import SiteConfigError
+
     crawl_id = args.crawl_id
     try:
         overrides = parse_overrides(args.settings)
@@ -101,13 +104,13 @@ def run(args: argparse.Namespace) -> int:
             from archiver.frontier.run import FrontierError, join_run
 
             if args.sites or args.all or args.urls:
-                raise ValueError("--frontier: a worker crawls what `archiver seed` put on the "
+                raise UsageError("--frontier: a worker crawls what `archiver seed` put on the "
                                  "frontier; give SITE names or --url to `archiver seed`")
             try:
                 plan = join_run(args.frontier, overrides, args.sites_dir)
             except FrontierError as error:
                 print(error, file=sys.stderr)
-                return 1
+                return ExitCode.FAILED
             spider, spider_args = plan.spider, plan.args
             crawl_id = crawl_id or plan.worker_crawl_id()
         else:
@@ -116,10 +119,11 @@ def run(args: argparse.Namespace) -> int:
             load_cookie_file(overrides["ARCHIVER_COOKIES_FILE"])
         if args.render:
             overrides["ARCHIVER_RENDER"] = "True"
-            check_render_support(overrides.get("ARCHIVER_RENDER_CHROMIUM", DEFAULT_CHROMIUM))
-    except (SettingError, SiteConfigError, ValueError, RenderUnavailable) as error:
-        print(error, file=sys.stderr)
-        return 2
+            check_render_support(overrides.get("ARCHIVER_RENDER_CHROMIUM",
+                                               str(DEFAULTS["ARCHIVER_RENDER_CHROMIUM"])))
+    except (SiteConfigError, ValueError, RenderUnavailable) as error:
+        # a site config, --since, a filter, a cookies file or a renderer that cannot be used
+        raise UsageError(str(error)) from None
     result = run_crawl(spider, spider_args, args.output, crawl_id, args.max_pages, overrides)
     print_summary(result)
     return result.exit_code

@@ -10,11 +10,7 @@ import argparse
 import json
 from pathlib import Path
 
-from archiver.demo.server import serve
-from archiver.demo.site import demo_routes
-from archiver.runner import run_crawl
-from archiver.summary import print_summary, summary_row
-from archiver.warccheck import check_warc
+from archiver.run.outcome import ExitCode
 
 LOOPBACK_SPEED = {
     "DOWNLOAD_DELAY": "0",
@@ -32,6 +28,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from archiver.console.summary import print_summary, summary_row
+    from archiver.demo.server import serve
+    from archiver.demo.site import demo_routes
+    from archiver.run.runner import run_crawl
+    from archiver.warccheck import check_warc
+
     with serve(demo_routes()) as site:
         print(f"demo news site serving on {site.base_url}/")
         result = run_crawl("site", {"urls": f"{site.base_url}/"}, args.output,
@@ -50,4 +52,4 @@ def run(args: argparse.Namespace) -> int:
             flag = f" [paywall: {verdict.get('kind')}]" if verdict.get("detected") else ""
             print(f"  article: {item['title']}{flag}\n"
                   f"           {item['warc_filename']} @ {item['warc_offset']}")
-    return 0 if result.ok and not problems else 1
+    return ExitCode.OK if result.ok and not problems else ExitCode.FAILED

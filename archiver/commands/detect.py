@@ -12,12 +12,13 @@ import gzip
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from archiver.page import CapturedPage
-from archiver.paywall import detect_paywall
-from archiver.paywall.verdict import PaywallVerdict
+from archiver.console.errors import UsageError
+from archiver.run.outcome import ExitCode
 
-EXIT_MISSING = 2
+if TYPE_CHECKING:
+    from archiver.paywall.verdict import PaywallVerdict
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -56,20 +57,21 @@ def _readable(verdict: PaywallVerdict) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from archiver.page import CapturedPage
+    from archiver.paywall import detect_paywall
+
     try:
         body = _read(args.file)
     except FileNotFoundError:
-        print(f"archiver detect: {args.file}: no such file; give the path of a saved "
-              f".html or .html.gz page, or - to read standard input", file=sys.stderr)
-        return EXIT_MISSING
+        raise UsageError(f"{args.file}: no such file; give the path of a saved .html or "
+                         ".html.gz page, or - to read standard input") from None
     except (OSError, EOFError, gzip.BadGzipFile) as error:
-        print(f"archiver detect: {args.file}: cannot read it ({error}); give a readable "
-              f".html or .html.gz file", file=sys.stderr)
-        return EXIT_MISSING
+        raise UsageError(f"{args.file}: cannot read it ({error}); give a readable .html or "
+                         ".html.gz file") from None
     url = args.url or (Path(args.file).resolve().as_uri() if args.file != "-" else "stdin:")
     verdict = detect_paywall(CapturedPage(url=url, body=body))
     if args.json:
         print(json.dumps(verdict.to_dict(), ensure_ascii=False, indent=2))
     else:
         print(_readable(verdict))
-    return 0
+    return ExitCode.OK

@@ -6,8 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from archiver.toolkit.index import write_index
-from archiver.toolkit.inputs import InputError, warc_paths
+from archiver.run.outcome import ExitCode
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -21,12 +20,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        warcs = warc_paths(args.inputs)
-    except InputError as error:
-        print(error, file=sys.stderr)
-        return 2
+    from archiver.toolkit.index import write_index
+    from archiver.toolkit.inputs import warc_paths
+
+    warcs = warc_paths(args.inputs)
     damage = write_index(warcs, args.output or sys.stdout)
     for problem in damage:
         print(problem, file=sys.stderr)
-    return 1 if damage else 0
+    return ExitCode.FAILED if damage else ExitCode.OK

@@ -7,12 +7,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from scrapy.exporters import JsonLinesItemExporter
-
 from archiver.commands.sites import add_sites_dir_argument
-from archiver.sites import SiteConfigError, load_sites, sites_dir
-from archiver.toolkit.inputs import InputError, warc_paths
-from archiver.toolkit.reextract import reextract
+from archiver.console.errors import UsageError
+from archiver.run.outcome import ExitCode
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -33,15 +30,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from scrapy.exporters import JsonLinesItemExporter
+
+    from archiver.sites import SiteConfigError, load_sites, sites_dir
+    from archiver.toolkit.inputs import warc_paths
+    from archiver.toolkit.reextract import reextract
+
+    warcs = warc_paths(args.inputs)
     try:
-        warcs = warc_paths(args.inputs)
         sites = load_sites(args.sites, sites_dir(args.sites_dir)) if args.sites else []
-    except (InputError, SiteConfigError) as error:
-        print(error, file=sys.stderr)
-        return 2
+    except SiteConfigError as error:
+        raise UsageError(str(error)) from None
     if args.jobs is not None and args.jobs < 1:
-        print(f"--jobs {args.jobs}: give a number of processes >= 1", file=sys.stderr)
-        return 2
+        raise UsageError(f"--jobs {args.jobs}: give a number of processes >= 1")
     result = reextract(warcs, args.jobs, sites)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     with open(args.output, "wb") as stream:
@@ -56,4 +57,4 @@ def run(args: argparse.Namespace) -> int:
           f"{len(result.items)} articles -> {args.output}"
           + (f", {len(result.problems)} problems (named above; the rest was written)"
              if result.problems else ""))
-    return 1 if result.problems else 0
+    return ExitCode.FAILED if result.problems else ExitCode.OK

@@ -9,8 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from archiver.toolkit.inputs import InputError, item_files, read_items, warc_paths
-from archiver.toolkit.pages import pages_from_items
+from archiver.console.errors import UsageError
+from archiver.run.outcome import ExitCode
 from archiver.toolkit.replay import (
     COLLECTION_DIR,
     PywbMissing,
@@ -44,23 +44,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from archiver.toolkit.inputs import item_files, read_items, warc_paths
+    from archiver.toolkit.pages import pages_from_items
+
     if args.install_pywb:
         tools = install_pywb(pywb_venv())
         print(f"pywb installed: {tools.wayback}")
-        return 0
+        return ExitCode.OK
     if args.directory is None:
-        print("archiver replay: give a crawl's output directory (DIR)", file=sys.stderr)
-        return 2
+        raise UsageError("give a crawl's output directory (DIR)")
     if not COLLECTION_NAME.match(args.collection):
-        print(f"--collection {args.collection!r}: use letters, digits, - and _ only",
-              file=sys.stderr)
-        return 2
+        raise UsageError(f"--collection {args.collection!r}: use letters, digits, - and _ only")
+    warcs = warc_paths([args.directory])
     try:
-        warcs = warc_paths([args.directory])
         pywb = find_pywb()
-    except (InputError, PywbMissing) as error:
-        print(error, file=sys.stderr)
-        return 2
+    except PywbMissing as error:
+        raise UsageError(str(error)) from None
     root = args.root or args.directory / COLLECTION_DIR
     collection, added = build_collection(pywb, root, args.collection, warcs)
     print(f"collection {collection.name} in {root}: {len(warcs)} WARC files "
@@ -72,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
         if not wait_until_serving(replay_url(args.port, args.collection), server):
             print(f"wayback did not start on 127.0.0.1:{args.port} (exit {server.poll()}); "
                   "is the port in use? try --port", file=sys.stderr)
-            return 1
+            return ExitCode.FAILED
         print(f"replaying at {replay_url(args.port, args.collection)}", flush=True)
         articles = pages_from_items(read_items(item_files(args.directory)),
                                     {warc.name for warc in warcs})
@@ -89,4 +88,4 @@ def run(args: argparse.Namespace) -> int:
             server.wait(timeout=10)
         except subprocess.TimeoutExpired:
             server.kill()
-    return 0
+    return ExitCode.OK

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from archiver.toolkit.inputs import InputError
-from archiver.toolkit.report import load_report_data, render_report
+from archiver.run.outcome import ExitCode
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -25,13 +23,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        data = load_report_data(args.directory, args.catalog)
-    except InputError as error:
-        print(error, file=sys.stderr)
-        return 2
+    from archiver.toolkit.report import load_report_data, render_report
+
+    data = load_report_data(args.directory, args.catalog)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(render_report(data, args.title), encoding="utf-8")
     print(f"{args.output}: {len(data.articles)} articles in {len(data.runs)} runs "
           f"(from {data.source})")
-    return 0
+    return ExitCode.OK

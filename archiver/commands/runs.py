@@ -10,10 +10,14 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from archiver.catalog.models import Crawl
-from archiver.catalog.store import CatalogStore
 from archiver.layout import CATALOG_FILENAME, default_catalog_url
+from archiver.run.outcome import ExitCode
+
+if TYPE_CHECKING:
+    from archiver.catalog.models import Crawl
+    from archiver.catalog.store import CatalogStore
 
 COLUMNS = ("crawl", "started (UTC)", "took", "status", "exit", "pages", "304", "dup",
            "articles", "paywalled", "bytes", "errors")
@@ -68,11 +72,13 @@ def _as_json(crawl: Crawl) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from archiver.catalog.store import CatalogStore
+
     url = args.catalog or default_catalog_url(args.output)
     if not args.catalog and not (args.output / CATALOG_FILENAME).exists():
         print(f"{args.output / CATALOG_FILENAME}: no catalog here; give the --output DIR "
               "of a crawl, or --catalog URL", file=sys.stderr)
-        return 1
+        return ExitCode.FAILED
     store = CatalogStore(url, migrate=False)
     try:
         if args.history:
@@ -90,14 +96,14 @@ def run(args: argparse.Namespace) -> int:
             print("no runs in the catalog yet")
     finally:
         store.close()
-    return 0
+    return ExitCode.OK
 
 
 def _history(store: CatalogStore, url: str, as_json: bool) -> int:
     verdicts = store.verdict_history(url)
     if not verdicts:
         print(f"{url}: no verdicts in the catalog (not captured as an article)", file=sys.stderr)
-        return 1
+        return ExitCode.FAILED
     for verdict in verdicts:
         capture = verdict.capture
         entry = {
@@ -113,4 +119,4 @@ def _history(store: CatalogStore, url: str, as_json: bool) -> int:
             flag = " [304: unchanged page, re-analysed]" if verdict.not_modified else ""
             print(f"{entry['observed_at']}  {verdict.crawl_id}  {state}{flag}  "
                   f"{capture.warc_filename}@{capture.warc_offset}")
-    return 0
+    return ExitCode.OK

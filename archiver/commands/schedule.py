@@ -22,11 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from archiver.catalog.lock import EXIT_LOCKED
 from archiver.commands.sites import add_filter_arguments, add_sites_dir_argument, site_filter
+from archiver.console.errors import UsageError
 from archiver.durations import parse_duration
-from archiver.sites import SiteConfigError, select_sites, site_names, sites_dir
-from archiver.summary import EXIT_PAUSED
+from archiver.run.outcome import ExitCode
 
 ALIASES = {"hourly": "1h", "daily": "1d", "weekly": "1w"}
 
@@ -102,6 +101,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _jobs(args: argparse.Namespace) -> list[Job]:
+    from archiver.sites import select_sites, site_names, sites_dir
+
     output = args.output.resolve()
     extra = [arg for pair in args.settings for arg in ("-s", pair)]
     if args.urls:
@@ -144,8 +145,8 @@ After=network-online.target
 Type=oneshot
 WorkingDirectory={Path.cwd()}
 ExecStart={command}
-# {EXIT_PAUSED}: stopped cleanly, resumed next run; {EXIT_LOCKED}: previous run still going
-SuccessExitStatus={EXIT_PAUSED} {EXIT_LOCKED}
+# {ExitCode.PAUSED:d}: stopped cleanly, resumed next run; {ExitCode.LOCKED:d}: previous run going
+SuccessExitStatus={ExitCode.PAUSED:d} {ExitCode.LOCKED:d}
 # SIGINT/SIGTERM make Scrapy stop cleanly and keep its JOBDIR for the next run
 KillSignal=SIGINT
 TimeoutStopSec=10min
@@ -171,19 +172,21 @@ def cron_line(job: Job, interval: Interval, minute: int, hour: int) -> str:
     log = job.output / "cron.log"
     command = shlex.join([*archiver_command(), "crawl", *job.crawl_args])
     # cron mails what a job prints: print only when the run failed.
+    fine = f"{ExitCode.OK:d}|{ExitCode.PAUSED:d}|{ExitCode.LOCKED:d}"
     body = (f"cd {shlex.quote(str(Path.cwd()))} && {command} >> {shlex.quote(str(log))} 2>&1;"
-            f' rc=$?; case $rc in 0|{EXIT_PAUSED}|{EXIT_LOCKED}) ;; *) echo "archiver crawl'
+            f' rc=$?; case $rc in {fine}) ;; *) echo "archiver crawl'
             f' {job.name} failed (exit $rc), see {log}";; esac')
     return f"{interval.cron(minute, hour)} {body.replace('%', chr(92) + '%')}"
 
 
 def run(args: argparse.Namespace) -> int:
+    from archiver.sites import SiteConfigError
+
     try:
         interval = Interval.parse(args.every)
         jobs = _jobs(args)
     except (ValueError, SiteConfigError) as error:
-        print(error, file=sys.stderr)
-        return 2
+        raise UsageError(str(error)) from None
     cron_lines = []
     for job in jobs:
         spread = zlib.crc32(job.name.encode())
@@ -195,4 +198,4 @@ def run(args: argparse.Namespace) -> int:
         print("# crontab (crontab -e); output directories must exist: mkdir -p "
               + " ".join(shlex.quote(str(job.output)) for job in jobs))
         print("\n".join(cron_lines))
-    return 0
+    return ExitCode.OK

@@ -14,20 +14,14 @@ import argparse
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from archiver.discovery.freshness import parse_since
-from archiver.runner import SettingError, parse_overrides, run_crawl
-from archiver.sites import (
-    SiteConfig,
-    SiteConfigError,
-    SiteFilter,
-    config_files,
-    load_site,
-    select_sites,
-    site_names,
-    sites_dir,
-)
-from archiver.sites.probe import ProbeResult, read_report
+from archiver.console.errors import UsageError
+from archiver.run.outcome import ExitCode
+
+if TYPE_CHECKING:
+    from archiver.sites import SiteConfig, SiteFilter
+    from archiver.sites.probe import ProbeResult
 
 
 def add_sites_dir_argument(parser: argparse.ArgumentParser) -> None:
@@ -50,6 +44,8 @@ def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def site_filter(args: argparse.Namespace) -> SiteFilter:
+    from archiver.sites import SiteFilter
+
     return SiteFilter.of(args.country, args.language, args.region)
 
 
@@ -79,16 +75,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from archiver.sites import config_files, sites_dir
+
     directory = sites_dir(args.sites_dir)
     if args.action == "probe":
         return probe(args, directory)
     paths = args.files or config_files(directory)
     if args.files and args.action == "list":
-        print("FILE arguments go with `archiver sites validate FILE...`", file=sys.stderr)
-        return 2
+        raise UsageError("FILE arguments go with `archiver sites validate FILE...`")
     if not paths:
         print(f"{directory}: no site configs (*.yaml) found", file=sys.stderr)
-        return 1
+        return ExitCode.FAILED
     if args.action == "validate":
         return validate(paths)
     return list_sites(paths, site_filter(args))
@@ -96,6 +93,8 @@ def run(args: argparse.Namespace) -> int:
 
 def load_each(paths: list[Path]) -> tuple[list[tuple[Path, SiteConfig]], int]:
     """Every config that loads, and how many did not (their errors go to stderr)."""
+    from archiver.sites import SiteConfigError, load_site
+
     loaded, bad = [], 0
     for path in paths:
         try:
@@ -111,7 +110,7 @@ def validate(paths: list[Path]) -> int:
     for path, config in loaded:
         print(f"ok       {path} ({config.name})")
     print(f"{len(paths) - bad} of {len(paths)} site configs valid")
-    return 1 if bad else 0
+    return ExitCode.FAILED if bad else ExitCode.OK
 
 
 def print_table(rows: list[tuple[str, ...]]) -> None:
@@ -127,8 +126,7 @@ def list_sites(paths: list[Path], wanted: SiteFilter) -> int:
     try:
         configs = wanted.choose([config for _, config in loaded])
     except ValueError as error:
-        print(error, file=sys.stderr)
-        return 2
+        raise UsageError(str(error)) from None
     rows = [("NAME", "CC", "LANG", "REGION", "HOME", "TITLE")]
     for config in configs:
         rows.append((config.name, config.country or "-", config.language or "-",
@@ -136,11 +134,16 @@ def list_sites(paths: list[Path], wanted: SiteFilter) -> int:
     print_table(rows)
     if bad:
         print(f"{bad} config(s) invalid: run `archiver sites validate`", file=sys.stderr)
-    return 1 if bad else 0
+    return ExitCode.FAILED if bad else ExitCode.OK
 
 
 def probe(args: argparse.Namespace, directory: Path) -> int:
     """Probe the named (or filtered) sites; 1 if a fact is stale, 2 on bad arguments."""
+    from archiver.discovery.freshness import parse_since
+    from archiver.run.runner import parse_overrides, run_crawl
+    from archiver.sites import SiteConfigError, select_sites, site_names
+    from archiver.sites.probe import read_report
+
     wanted = site_filter(args)
     try:
         if not (args.files or wanted):
@@ -154,9 +157,8 @@ def probe(args: argparse.Namespace, directory: Path) -> int:
         overrides = parse_overrides(args.settings)
         names = select_sites([str(f) for f in args.files] or site_names(directory), directory,
                              wanted)
-    except (SettingError, SiteConfigError, ValueError) as error:
-        print(error, file=sys.stderr)
-        return 2
+    except (SiteConfigError, ValueError) as error:
+        raise UsageError(str(error)) from None
     overrides["ARCHIVER_SITES_DIR"] = str(directory)
     # A probe is short: one stopped midway is run again, not resumed from a JOBDIR.
     overrides.setdefault("JOBDIR", "")
@@ -175,8 +177,8 @@ def probe(args: argparse.Namespace, directory: Path) -> int:
           f"{stale} stale. Report: {report}; WARCs in {args.output}")
     if not result.ok:
         print(f"probe crawl ended with {result.finish_reason}", file=sys.stderr)
-        return result.exit_code or 1
-    return 1 if stale else 0
+        return result.exit_code or ExitCode.FAILED
+    return ExitCode.FAILED if stale else ExitCode.OK
 
 
 def print_probe(results: list[ProbeResult]) -> None:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from archiver.toolkit.inputs import InputError, warc_paths
-from archiver.toolkit.pages import crawl_pages
-from archiver.toolkit.readable import Damage
-from archiver.toolkit.wacz import write_wacz
+from archiver.run.outcome import ExitCode
+
+if TYPE_CHECKING:
+    from archiver.toolkit.readable import Damage
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -23,18 +24,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from archiver.toolkit.inputs import warc_paths
+    from archiver.toolkit.pages import crawl_pages
+    from archiver.toolkit.wacz import write_wacz
+
     damage: list[Damage] = []
-    try:
-        warcs = warc_paths(args.inputs)
-        pages = crawl_pages(args.inputs, warcs, damage.append)
-        package = write_wacz(warcs, pages, args.output, args.title)
-    except InputError as error:
-        print(error, file=sys.stderr)
-        return 2
+    warcs = warc_paths(args.inputs)
+    pages = crawl_pages(args.inputs, warcs, damage.append)
+    package = write_wacz(warcs, pages, args.output, args.title)
     # the page list and the index read the same files: one line per problem
     damage = list(dict.fromkeys([*damage, *package.damage]))
     for problem in damage:
         print(problem, file=sys.stderr)
     print(f"{package.path}: {len(warcs)} WARC files, {package.pages} pages"
           + (f", {len(damage)} unreadable records left out" if damage else ""))
-    return 1 if damage else 0
+    return ExitCode.FAILED if damage else ExitCode.OK

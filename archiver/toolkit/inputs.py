@@ -12,12 +12,13 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from archiver.console.errors import UsageError
 from archiver.layout import OutputLayout
 
 WARC_SUFFIXES = (".warc.gz", ".warc", ".arc.gz", ".arc")
 
 
-class InputError(ValueError):
+class InputError(UsageError):
     """A path on the command line that holds no archive; the message says what to give."""
 
 

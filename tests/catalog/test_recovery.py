@@ -12,9 +12,9 @@ import pytest
 from archiver.capture.link import RecordLink
 from archiver.capture.records import builder, new_record_id
 from archiver.capture.warcfile import RotatingWarcWriter, mend_open_file
-from archiver.catalog.recovery import recover, repair_items
 from archiver.catalog.store import CatalogStore
 from archiver.layout import default_catalog_url
+from archiver.run.recovery import recover, repair_items
 from tests.catalog.site import warcio_check
 from tests.crawling import read_records
 

@@ -20,9 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from archiver.catalog.lock import EXIT_LOCKED
 from archiver.demo.server import Route, serve
-from archiver.summary import EXIT_PAUSED
+from archiver.run.outcome import ExitCode
 from tests.catalog.site import article_page, catalog_rows, listing, validated, warcio_check
 from tests.crawling import FAST, Record, run_archiver
 
@@ -103,7 +102,7 @@ def killed_then_recovered(tmp_path_factory):
 
 def test_an_overlapping_run_is_refused_cleanly(killed_then_recovered):
     output, _, overlapping, *_ = killed_then_recovered
-    assert overlapping.returncode == EXIT_LOCKED
+    assert overlapping.returncode == ExitCode.LOCKED
     assert "another archiver run is using this output directory" in overlapping.stderr
     assert "crawl killed, pid" in overlapping.stderr, "the message names the running crawl"
     assert "Traceback" not in overlapping.stderr
@@ -178,7 +177,7 @@ def test_sigint_pauses_and_the_next_run_resumes(tmp_path: Path):
         finally:
             if first.poll() is None:
                 first.kill()
-        assert first.returncode == EXIT_PAUSED
+        assert first.returncode == ExitCode.PAUSED
         state = json.loads((output / "job" / "archiver-job.json").read_text())
         assert state == {"crawl_id": "resumable", "state": "paused"}
         assert catalog_rows(output, "SELECT status FROM crawls") == [("paused",)]

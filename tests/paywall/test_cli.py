@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import gzip
 import io
 import json
@@ -10,18 +9,14 @@ import sys
 from pathlib import Path
 
 from archiver import cli
-from archiver.commands import detect
 from tests.paywall.conftest import TUNING
 
 SEED = TUNING / "seed_almonitor_en_hard.html"
 
 
 def run_detect(*argv: str) -> int:
-    """Run the verb through its own parser (as ``archiver detect`` does)."""
-    parser = argparse.ArgumentParser(prog="archiver")
-    detect.register(parser.add_subparsers())
-    args = parser.parse_args(["detect", *argv])
-    return args.func(args)
+    """Run the verb as ``archiver detect`` does (errors mapped to exit codes by cli.main)."""
+    return cli.main(["detect", *argv])
 
 
 def test_readable_output_gives_verdict_then_each_signal(capsys):

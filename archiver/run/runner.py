@@ -5,7 +5,7 @@ crawl id, the JSON Lines feed, ``-s NAME=VALUE`` overrides) and run a spider
 with :class:`scrapy.crawler.CrawlerProcess`; the result says what was written
 and whether the crawl should count as failed for a scheduler.
 
-A run holds the output directory's lock (:mod:`archiver.catalog.lock`) and
+A run holds the output directory's lock (:mod:`archiver.run.lock`) and
 keeps Scrapy's ``JOBDIR`` in ``DIR/job/``: a run stopped by SIGINT/SIGTERM is
 resumed, under the same crawl id, by the next run; a finished run's job state
 is removed so that the next run is a fresh, incremental one; the job state of
@@ -28,8 +28,10 @@ from scrapy.settings import Settings
 from scrapy.utils.project import get_project_settings
 
 from archiver.addon import default_crawl_id
-from archiver.catalog.lock import RunLock, RunLocked
-from archiver.summary import GOOD_FINISH_REASONS, outcome
+from archiver.capture.middleware import warc_directory
+from archiver.console.errors import UsageError
+from archiver.run.lock import RunLock, RunLocked
+from archiver.run.outcome import GOOD_FINISH_REASONS, ExitCode, outcome
 
 SETTINGS_MODULE = "archiver.settings"
 JOB_DIRNAME = "job"
@@ -38,25 +40,22 @@ JOB_STATE = "archiver-job.json"
 logger = logging.getLogger(__name__)
 
 
-class SettingError(ValueError):
-    """A ``-s NAME=VALUE`` argument that cannot be used."""
-
-
 @dataclass
 class CrawlResult:
     crawl_id: str
     output_dir: Path
     items_path: Path
+    warc_dir: Path
     stats: dict[str, Any] = field(default_factory=dict)
     refusal: str | None = None
 
     @property
-    def exit_code(self) -> int:
+    def exit_code(self) -> ExitCode:
         return RunLocked.exit_code if self.refusal else outcome(self.stats).exit_code
 
     @property
     def warc_files(self) -> list[Path]:
-        return sorted((self.output_dir / "warc").glob("*.warc.gz"))
+        return sorted(self.warc_dir.glob("*.warc.gz"))
 
     @property
     def finish_reason(self) -> str:
@@ -72,7 +71,7 @@ def parse_overrides(pairs: list[str]) -> dict[str, str]:
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not name.strip():
-            raise SettingError(f"-s {pair!r}: expected NAME=VALUE, e.g. -s DOWNLOAD_DELAY=2")
+            raise UsageError(f"-s {pair!r}: expected NAME=VALUE, e.g. -s DOWNLOAD_DELAY=2")
         overrides[name.strip()] = value
     return overrides
 
@@ -141,8 +140,9 @@ def run_crawl(
     try:
         lock.acquire(crawl_id)
     except RunLocked as refused:
+        settings = crawl_settings(output_dir, crawl_id, max_pages, overrides)
         return CrawlResult(crawl_id, output_dir, output_dir / f"{crawl_id}.jsonl",
-                           refusal=str(refused))
+                           warc_directory(settings), refusal=str(refused))
     try:
         jobdir_setting = overrides.get("JOBDIR", str(output_dir / JOB_DIRNAME))
         jobdir = Path(jobdir_setting)
@@ -163,5 +163,6 @@ def run_crawl(
         crawl_id=crawl_id,
         output_dir=output_dir,
         items_path=output_dir / f"{crawl_id}.jsonl",
+        warc_dir=warc_directory(settings),
         stats=stats,
     )

@@ -5,6 +5,9 @@ each other's job state and recover each other's open files. The lock is an OS
 file lock (``flock`` via the filelock library): the kernel releases it when
 the process dies, even by ``kill -9``, so no stale lock ever blocks the next
 scheduled run. Who holds it is written beside it, for the refusal message.
+
+A run takes it once: ``archiver crawl`` before it touches the JOBDIR, a plain
+``scrapy crawl`` in the catalog extension, which asks :func:`held_lock` first.
 """
 
 from __future__ import annotations
@@ -17,19 +20,28 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
+from archiver.run.outcome import ExitCode
+
 LOCK_NAME = ".archiver.lock"
 HOLDER_NAME = ".archiver.lock.json"
-EXIT_LOCKED = 75  # EX_TEMPFAIL (sysexits.h): try again later
+
+_held: dict[Path, RunLock] = {}
+"""The locks this process holds, by resolved output directory."""
 
 
 class RunLocked(RuntimeError):
     """Another run holds the output directory."""
 
-    exit_code = EXIT_LOCKED
+    exit_code = ExitCode.LOCKED
+
+
+def held_lock(output_dir: Path) -> RunLock | None:
+    """The lock this process already holds on ``output_dir``, if any."""
+    return _held.get(Path(output_dir).resolve())
 
 
 class RunLock:
-    """Re-entrant within a process (the runner and the catalog extension both take it)."""
+    """The output directory's lock; not re-entrant: a second take in one process is refused."""
 
     def __init__(self, output_dir: Path) -> None:
         self.output_dir = Path(output_dir)
@@ -39,20 +51,21 @@ class RunLock:
 
     def acquire(self, crawl_id: str) -> None:
         self.output_dir.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(self.path, timeout=0, is_singleton=True, preserve_lock_file=True)
+        lock = FileLock(self.path, timeout=0, is_singleton=False, preserve_lock_file=True)
         try:
             lock.acquire()
         except Timeout:
             raise RunLocked(self._refusal()) from None
         self._lock = lock
-        if lock.lock_counter == 1:
-            self.holder_path.write_text(json.dumps({
-                "crawl_id": crawl_id, "pid": os.getpid(), "host": socket.gethostname(),
-                "since": datetime.now(UTC).isoformat(timespec="seconds"),
-            }))
+        _held[self.output_dir.resolve()] = self
+        self.holder_path.write_text(json.dumps({
+            "crawl_id": crawl_id, "pid": os.getpid(), "host": socket.gethostname(),
+            "since": datetime.now(UTC).isoformat(timespec="seconds"),
+        }))
 
     def release(self) -> None:
         if self._lock is not None:
+            _held.pop(self.output_dir.resolve(), None)
             self._lock.release()
             self._lock = None
 

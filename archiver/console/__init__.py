@@ -1,0 +1,1 @@
+"""What people see at the console: one-line errors, the crawl's progress and its summary."""
