@@ -61,7 +61,7 @@ class CatalogExtension:
         # Taken here only for a plain `scrapy crawl`: `archiver crawl` holds it already.
         self.lock: RunLock | None = None
         if held_lock(layout.output_dir) is None:
-            self.lock = RunLock(layout.output_dir)
+            self.lock = RunLock(layout)
             self.lock.acquire(self.crawl_id)
         self.store = CatalogStore(layout.catalog_url)
         self.recovery = recover(self.store, layout.warc_dir, layout.output_dir)

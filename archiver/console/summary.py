@@ -27,7 +27,7 @@ def summary_lines(result: CrawlResult) -> list[str]:
     rows += [
         ("truncated", summary["truncated"]),
         ("WARC bytes", summary["warc_bytes"]),
-        ("WARC files", result.warc_dir),
+        ("WARC files", result.layout.warc_dir),
         ("items", result.items_path),
     ]
     return [f"crawl {result.crawl_id}: {state.status} ({state.reason})"] + [

@@ -20,10 +20,8 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
+from archiver.layout import OutputLayout
 from archiver.run.outcome import ExitCode
-
-LOCK_NAME = ".archiver.lock"
-HOLDER_NAME = ".archiver.lock.json"
 
 _held: dict[Path, RunLock] = {}
 """The locks this process holds, by resolved output directory."""
@@ -43,10 +41,10 @@ def held_lock(output_dir: Path) -> RunLock | None:
 class RunLock:
     """The output directory's lock; not re-entrant: a second take in one process is refused."""
 
-    def __init__(self, output_dir: Path) -> None:
-        self.output_dir = Path(output_dir)
-        self.path = self.output_dir / LOCK_NAME
-        self.holder_path = self.output_dir / HOLDER_NAME
+    def __init__(self, layout: OutputLayout) -> None:
+        self.output_dir = layout.output_dir
+        self.path = layout.lock_path
+        self.holder_path = layout.lock_holder_path
         self._lock: FileLock | None = None
 
     def acquire(self, crawl_id: str) -> None:

@@ -28,13 +28,12 @@ from scrapy.settings import Settings
 from scrapy.utils.project import get_project_settings
 
 from archiver.addon import default_crawl_id
-from archiver.capture.middleware import warc_directory
 from archiver.console.errors import UsageError
+from archiver.layout import OutputLayout
 from archiver.run.lock import RunLock, RunLocked
 from archiver.run.outcome import GOOD_FINISH_REASONS, ExitCode, outcome
 
 SETTINGS_MODULE = "archiver.settings"
-JOB_DIRNAME = "job"
 JOB_STATE = "archiver-job.json"
 
 logger = logging.getLogger(__name__)
@@ -43,9 +42,7 @@ logger = logging.getLogger(__name__)
 @dataclass
 class CrawlResult:
     crawl_id: str
-    output_dir: Path
-    items_path: Path
-    warc_dir: Path
+    layout: OutputLayout
     stats: dict[str, Any] = field(default_factory=dict)
     refusal: str | None = None
 
@@ -54,8 +51,12 @@ class CrawlResult:
         return RunLocked.exit_code if self.refusal else outcome(self.stats).exit_code
 
     @property
+    def items_path(self) -> Path:
+        return self.layout.items_path(self.crawl_id)
+
+    @property
     def warc_files(self) -> list[Path]:
-        return sorted(self.warc_dir.glob("*.warc.gz"))
+        return self.layout.warc_files()
 
     @property
     def finish_reason(self) -> str:
@@ -86,7 +87,7 @@ def crawl_settings(
     settings = get_project_settings()
     settings.set("ARCHIVER_OUTPUT_DIR", str(output_dir), priority="cmdline")
     settings.set("ARCHIVER_CRAWL_ID", crawl_id, priority="cmdline")
-    items_path = output_dir / f"{crawl_id}.jsonl"
+    items_path = OutputLayout.of(output_dir).items_path(crawl_id)
     settings.set(
         "FEEDS", {str(items_path): {"format": "jsonlines", "encoding": "utf-8"}}, "cmdline"
     )
@@ -136,15 +137,15 @@ def run_crawl(
     """Run one crawl under the output directory's lock (refused: ``result.refusal``)."""
     overrides = dict(overrides or {})
     crawl_id = crawl_id or default_crawl_id()
-    lock = RunLock(output_dir)
+    layout = OutputLayout.from_settings(crawl_settings(output_dir, crawl_id, max_pages,
+                                                       overrides))
+    lock = RunLock(layout)
     try:
         lock.acquire(crawl_id)
     except RunLocked as refused:
-        settings = crawl_settings(output_dir, crawl_id, max_pages, overrides)
-        return CrawlResult(crawl_id, output_dir, output_dir / f"{crawl_id}.jsonl",
-                           warc_directory(settings), refusal=str(refused))
+        return CrawlResult(crawl_id, layout, refusal=str(refused))
     try:
-        jobdir_setting = overrides.get("JOBDIR", str(output_dir / JOB_DIRNAME))
+        jobdir_setting = overrides.get("JOBDIR", str(layout.job_dir))
         jobdir = Path(jobdir_setting)
         if jobdir_setting:
             crawl_id = resume_or_reset_job(jobdir, crawl_id)
@@ -159,10 +160,4 @@ def run_crawl(
             settle_job(jobdir, crawl_id, stats)
     finally:
         lock.release()
-    return CrawlResult(
-        crawl_id=crawl_id,
-        output_dir=output_dir,
-        items_path=output_dir / f"{crawl_id}.jsonl",
-        warc_dir=warc_directory(settings),
-        stats=stats,
-    )
+    return CrawlResult(crawl_id, layout, stats)
