@@ -13,11 +13,10 @@ import os
 import sys
 from pathlib import Path
 
-from archiver.addon import default_crawl_id
 from archiver.commands.crawl import _spider, add_target_arguments
+from archiver.console.errors import UsageError
 from archiver.frontier.settings import FRONTIER_ENV
-from archiver.runner import SettingError, crawl_settings, parse_overrides
-from archiver.sites import SiteConfigError
+from archiver.run.outcome import ExitCode
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -38,11 +37,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from archiver.addon import default_crawl_id
     from archiver.frontier.run import FrontierError, seed
+    from archiver.run.runner import crawl_settings, parse_overrides
+    from archiver.sites import SiteConfigError
 
     try:
         if not args.frontier:
-            raise ValueError("--frontier URL (or ARCHIVER_FRONTIER) is required, e.g. "
+            raise UsageError("--frontier URL (or ARCHIVER_FRONTIER) is required, e.g. "
                              "--frontier redis://127.0.0.1:6379/0")
         overrides = parse_overrides(args.settings)
         spider, spider_args = _spider(args, overrides)
@@ -50,13 +52,12 @@ def run(args: argparse.Namespace) -> int:
         # The seeder runs no crawl: no output directory, no feed is written.
         settings = crawl_settings(Path(os.devnull), run_id, overrides=overrides)
         plan = seed(args.frontier, run_id, spider, spider_args, settings)
-    except (SettingError, SiteConfigError, ValueError) as error:
-        print(error, file=sys.stderr)
-        return 2
+    except (SiteConfigError, ValueError) as error:
+        raise UsageError(str(error)) from None
     except FrontierError as error:
         print(error, file=sys.stderr)
-        return 1
+        return ExitCode.FAILED
     print(f"seeded run {plan.run_id} on {args.frontier}: {plan.seeds} start requests for the "
           f"{plan.spider} spider; start workers with "
           f"`archiver crawl --frontier {args.frontier} --output DIR`")
-    return 0
+    return ExitCode.OK

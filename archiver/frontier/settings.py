@@ -7,9 +7,11 @@ keys the workers read.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from scrapy.settings import BaseSettings
+if TYPE_CHECKING:  # `archiver --help` imports FRONTIER_ENV and must not pay for Scrapy
+    from scrapy.settings import BaseSettings
 
 FRONTIER_SETTING = "ARCHIVER_FRONTIER"
 FRONTIER_ENV = "ARCHIVER_FRONTIER"
