@@ -10,7 +10,7 @@ site's remaining requests are dropped (pages already downloaded are still
 parsed: with ``DOWNLOAD_DELAY`` spacing requests, as by default, that is none or
 one), the reason is logged once, and the run
 summary names the site and its first gated URL; the run then counts as failed
-(:func:`archiver.summary.outcome`), so a scheduler alerts.
+(:func:`archiver.run.outcome.outcome`), so a scheduler alerts.
 
 It is a downloader middleware (to drop the stopped site's requests before they
 are sent) that also installs the operator's cookies into Scrapy's cookie
