@@ -1,0 +1,99 @@
+"""Other producers' archives through ``check``, ``index`` and ``reextract``.
+
+Small WARC and ARC files from the test data of warcio, pywb, jwarc, resiliparse
+and iipc/warc-specifications (wget, wpull, Heritrix, Common Crawl, warcio's own
+broken samples). Fetched data is not committed (DEVELOPERS.md, the search
+tool's rules): ``tests/fixtures/thirdparty/PROVENANCE.tsv`` names each file's
+repository, path, commit, licence and SHA-256, and the files are read from
+``../shared/corpus/thirdparty-warcs`` (or ``$ARCHIVER_THIRDPARTY_WARCS``); the
+tests skip, saying so, where they are absent.
+
+The rule is warcio's: every file ``warcio check`` accepts, ``archiver check``
+accepts (at most with warnings); every file it rejects, ours rejects naming the
+file and an offset. The exceptions are damage warcio's check does not look for
+(it verifies digests only), listed in ``UNSEEN_BY_WARCIO``. No verb prints a
+traceback on any of them.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.crawling import run_archiver
+from tests.toolkit.conftest import tool
+
+PROVENANCE = Path(__file__).resolve().parents[1] / "fixtures" / "thirdparty" / "PROVENANCE.tsv"
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "thirdparty-warcs"
+FIXTURES = Path(os.environ.get("ARCHIVER_THIRDPARTY_WARCS") or SHARED)
+UNSEEN_BY_WARCIO = {
+    "webrecorder--warcio/bad.arc": "ARC records of length -1, 1 and 'abc': no HTTP headers",
+    "chatnoir-eu--chatnoir-resiliparse/clipped.warc.gz":
+        "a record clipped 13,068 bytes short of its Content-Length",
+}
+
+
+def provenance() -> list[dict[str, str]]:
+    with open(PROVENANCE, encoding="utf-8", newline="") as rows:
+        return list(csv.DictReader(rows, delimiter="\t"))
+
+
+@pytest.fixture(scope="module")
+def fixtures() -> list[Path]:
+    if not FIXTURES.is_dir():
+        pytest.skip(f"{FIXTURES} is absent: the third-party WARCs named in {PROVENANCE} "
+                    "live in shared/corpus/thirdparty-warcs (or $ARCHIVER_THIRDPARTY_WARCS)")
+    paths = []
+    for row in provenance():
+        path = FIXTURES / row["file"]
+        assert path.is_file(), f"{path} is missing ({row['repository']} {row['path']})"
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == row["sha256"], path
+        paths.append(path)
+    return paths
+
+
+def assert_no_traceback(process: subprocess.CompletedProcess[str]) -> None:
+    output = process.stdout + process.stderr
+    assert "Traceback" not in output, output[-3000:]
+    assert all(c.isprintable() for line in output.splitlines() for c in line)
+
+
+def test_check_agrees_with_warcio_on_every_file(fixtures: list[Path]):
+    process = run_archiver("check", *map(str, fixtures), timeout=600)
+    assert_no_traceback(process)
+    lines = process.stdout.splitlines()
+    accepted, rejected = [], []
+    for path in fixtures:
+        warcio = subprocess.run([tool("warcio"), "check", str(path)], capture_output=True,
+                                text=True, timeout=120)
+        ours = [line for line in lines if line.startswith(f"{path}: ")]
+        errors = [line for line in ours if ": error: " in line]
+        if warcio.returncode == 0 and path.relative_to(FIXTURES).as_posix() not in \
+                UNSEEN_BY_WARCIO:
+            accepted.append(path)
+            assert not errors and ours[-1].startswith(f"{path}: ok"), ours
+        else:
+            rejected.append(path)
+            assert errors, (path, warcio.stdout)
+            assert all(e.startswith((f"{path}: offset ", f"{path}: file: ")) for e in errors)
+            assert [e for e in errors if e.startswith(f"{path}: offset ")], errors
+    assert len(accepted) >= 25 and len(rejected) >= 4, (accepted, rejected)
+    assert process.returncode == 1
+
+
+def test_index_and_reextract_read_every_file(fixtures: list[Path], tmp_path: Path):
+    index = run_archiver("index", *map(str, fixtures), timeout=600)
+    assert_no_traceback(index)
+    assert index.stdout.count("\n") > 50
+    lines = index.stdout.splitlines()
+    assert lines == sorted(lines)
+    items = tmp_path / "items.jsonl"
+    reextract = run_archiver("reextract", *map(str, fixtures), "-o", str(items), timeout=600)
+    assert_no_traceback(reextract)
+    assert reextract.returncode in (0, 1)
+    assert items.is_file()
