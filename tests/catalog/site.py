@@ -12,6 +12,8 @@ import random
 import sqlite3
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from archiver.demo.server import Route
@@ -84,3 +86,22 @@ def warcio_check(files: list[str]) -> subprocess.CompletedProcess[str]:
         [sys.executable, "-c", "from warcio.cli import main; main()", "check", *files],
         capture_output=True, text=True, timeout=120,
     )
+
+
+def wait_for(condition: Callable[[], bool], what: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.1)
+
+
+def cataloged_paths(output: Path, base_url: str, crawl_id: str) -> set[str]:
+    """Paths of the run's captures in the catalog (committed once their records are on disk)."""
+    if not (output / "catalog.sqlite").exists():
+        return set()
+    try:
+        rows = catalog_rows(output, "SELECT url FROM captures WHERE crawl_id = ?", crawl_id)
+    except sqlite3.Error:  # the catalog or its tables are not there yet
+        return set()
+    return {url.removeprefix(base_url) for url, in rows}

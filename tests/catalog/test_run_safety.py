@@ -11,18 +11,23 @@ import gzip
 import json
 import signal
 import socket
-import sqlite3
 import subprocess
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from archiver.demo.server import Route, serve
 from archiver.run.outcome import ExitCode
-from tests.catalog.site import article_page, catalog_rows, listing, validated, warcio_check
+from tests.catalog.site import (
+    article_page,
+    catalog_rows,
+    cataloged_paths,
+    listing,
+    validated,
+    wait_for,
+    warcio_check,
+)
 from tests.crawling import FAST, Record, run_archiver
 
 ARTICLES = [f"/news/k{n}" for n in range(1, 13)]
@@ -45,25 +50,6 @@ def start_crawl(base_url: str, output: Path, *extra: str) -> subprocess.Popen[st
          str(output), *FAST, *extra],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
-
-
-def wait_for(condition: Callable[[], bool], what: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.1)
-
-
-def cataloged_paths(output: Path, base_url: str, crawl_id: str) -> set[str]:
-    """Paths of the run's captures in the catalog (committed once their records are on disk)."""
-    if not (output / "catalog.sqlite").exists():
-        return set()
-    try:
-        rows = catalog_rows(output, "SELECT url FROM captures WHERE crawl_id = ?", crawl_id)
-    except sqlite3.Error:  # the catalog or its tables are not there yet
-        return set()
-    return {url.removeprefix(base_url) for url, in rows}
 
 
 def torn_member(warc: Path) -> bytes:
