@@ -54,6 +54,8 @@ DEFAULTS: dict[str, object] = {
     "ARCHIVER_COOKIES_FILE": "",
     "ARCHIVER_EXPECT_ACCESS": "",
     "ARCHIVER_EXPECT_ACCESS_AFTER": 3,
+    "ARCHIVER_ANALYSIS": "on",
+    "ARCHIVER_REANALYSE": False,
 }
 
 MEMORY_INDEX = "archiver.capture.revisits.MemoryIndex"
@@ -63,6 +65,7 @@ CATALOG_EXTENSION = "archiver.catalog.extension.CatalogExtension"
 ANALYSIS_POOL_EXTENSION = "archiver.analysispool.AnalysisPool"
 UPLOAD_EXTENSION = "archiver.storage.upload.WarcUploader"
 RENDER_EXTENSION = "archiver.render.extension.Renderer"
+ANALYSIS_QUEUE_BYTES = 64 * 1024**2
 RECRAWL_MIDDLEWARE = "archiver.capture.recrawl.RecrawlMiddleware"
 RECRAWL_PRIORITY = 940
 ACCESS_MIDDLEWARE = "archiver.access.expectation.AccessExpectation"
@@ -137,6 +140,12 @@ class Archiver:
         for pipeline, order in PIPELINES.items():
             settings["ITEM_PIPELINES"].setdefault(pipeline, order)
         install_frontier(settings)
+        if settings.getpriority("SCRAPER_SLOT_MAX_ACTIVE_SIZE") == SETTINGS_PRIORITIES["default"]:
+            # Responses waiting for analysis count against this bound, and past it
+            # Scrapy stops downloading: Scrapy's 5 MB is 20 real article pages, so a
+            # burst of slow pages would stall the crawl. 64 MB lets it keep fetching
+            # and archiving while the analysis workers catch up, in bounded memory.
+            settings.set("SCRAPER_SLOT_MAX_ACTIVE_SIZE", ANALYSIS_QUEUE_BYTES, "addon")
         if settings.getpriority("USER_AGENT") == SETTINGS_PRIORITIES["default"]:
             contact = settings["ARCHIVER_CONTACT_URL"]
             settings.set("USER_AGENT", f"news-archiver/{__version__} (+{contact})", "addon")

@@ -5,15 +5,24 @@ reactor thread they would stall every download in flight. ``analyse_response``
 does all of it from one parse of the page, in worker processes
 (:class:`~archiver.analysispool.AnalysisPool`) or else Twisted's thread pool,
 and returns the links too so the spider never parses the page again.
+
+How much of it runs is the :class:`Depth` of the analysis: ``FULL`` (links,
+extraction, detection), or ``DISCOVERY`` (links, feeds, requisites, whether the
+page is an article: one parse, no extraction or detection) for a capture-only
+crawl (``ARCHIVER_ANALYSIS=off``, analysed later by ``archiver reextract``) and
+for an unchanged revisit whose stored analysis is reused (:mod:`archiver.reuse`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import Enum
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
 from scrapy.http import Response
+from scrapy.settings import BaseSettings
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.threads import deferToThread
 
@@ -27,6 +36,27 @@ from archiver.items import ArticleItem
 from archiver.page import CapturedPage
 from archiver.paywall import PaywallHints, PaywallVerdict, detect_paywall
 
+if TYPE_CHECKING:
+    from archiver.reuse import StoredAnalysis
+
+
+class Depth(Enum):
+    FULL = "full"
+    DISCOVERY = "discovery"
+
+
+ANALYSIS_SETTING = "ARCHIVER_ANALYSIS"
+
+
+def crawl_depth(settings: BaseSettings) -> Depth:
+    """``ARCHIVER_ANALYSIS``: ``on`` (default) analyses articles as they are
+    fetched, ``off`` only archives them (and follows their links)."""
+    value = str(settings.get(ANALYSIS_SETTING, "on")).strip().lower()
+    if value not in ("on", "off"):
+        raise ValueError(f"{ANALYSIS_SETTING}={value!r}: expected on or off")
+    return Depth.FULL if value == "on" else Depth.DISCOVERY
+
+
 
 @dataclass
 class PageAnalysis:
@@ -38,6 +68,14 @@ class PageAnalysis:
     """Feeds the page announces (``<link rel="alternate">``)."""
     requisites: list[Requisite] = field(default_factory=list)
     """What an article page embeds (stylesheets, scripts, images, fonts), for replay."""
+    is_article: bool = False
+    """The page is an article (``article`` is ``None`` when it was not extracted)."""
+
+
+def reuse_stored(analysis: PageAnalysis, stored: StoredAnalysis) -> PageAnalysis:
+    """The discovery-only ``analysis`` of an unchanged article, completed from the catalog."""
+    analysis.article, analysis.paywall = stored.article, stored.verdict
+    return analysis
 
 
 def captured_page(response: Response) -> CapturedPage:
@@ -59,14 +97,22 @@ def analyse_page(
     page: CapturedPage,
     hints: PaywallHints | None = None,
     classify: Callable[[CapturedPage], bool] = is_article,
+    depth: Depth = Depth.FULL,
 ) -> PageAnalysis:
-    """``classify`` decides what is an article (a site config can override the default)."""
+    """``classify`` decides what is an article (a site config can override the default).
+
+    Pages that are not articles get link discovery only: extraction and
+    detection (about 30 ms of the 35 ms a real article page costs) run on
+    articles alone.
+    """
     analysis = PageAnalysis(links=page_links(page), article=None,
                             canonical_url=canonical_url(page), feeds=feed_links(page))
     if page.status == 200 and classify(page):
-        analysis.article = extract_article(page)
-        analysis.paywall = detect_paywall(page, analysis.article, hints)
+        analysis.is_article = True
         analysis.requisites = page_requisites(page)
+        if depth is Depth.FULL:
+            analysis.article = extract_article(page)
+            analysis.paywall = detect_paywall(page, analysis.article, hints)
     return analysis
 
 
@@ -75,12 +121,13 @@ async def analyse_response(
     hints: PaywallHints | None = None,
     classify: Callable[[CapturedPage], bool] = is_article,
     pool: AnalysisPool | None = None,
+    depth: Depth = Depth.FULL,
 ) -> PageAnalysis:
     page = captured_page(response)
     if pool is not None:
-        deferred = pool.run(analyse_page, page, hints, classify)
+        deferred = pool.run(analyse_page, page, hints, classify, depth)
     else:
-        deferred = deferToThread(analyse_page, page, hints, classify)
+        deferred = deferToThread(analyse_page, page, hints, classify, depth)
     return await maybe_deferred_to_future(deferred)
 
 

@@ -25,9 +25,18 @@ from scrapy.settings import BaseSettings
 from scrapy.utils.misc import load_object
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 
-from archiver.analysis import PageAnalysis, analyse_response, article_item
+from archiver.analysis import (
+    Depth,
+    PageAnalysis,
+    analyse_response,
+    article_item,
+    crawl_depth,
+    reuse_stored,
+)
 from archiver.analysispool import AnalysisPool
+from archiver.capture.link import LINK_META_KEY
 from archiver.capture.recrawl import with_lastmod
+from archiver.catalog.extension import catalog_store
 from archiver.discovery.classifier import url_date
 from archiver.discovery.feeds import feed_entries
 from archiver.discovery.freshness import Freshness, parse_since
@@ -41,6 +50,7 @@ from archiver.discovery.sitemaps import (
 )
 from archiver.paywall import PaywallHints
 from archiver.render.extension import Renderer
+from archiver.reuse import StoredAnalysis, reusable_analysis
 from archiver.sites import SiteConfig, load_sites, sites_dir
 
 logger = logging.getLogger(__name__)
@@ -67,6 +77,8 @@ class NewsSpider(scrapy.Spider):
         self.freshness = Freshness(parse_since(since) if since else None)
         self.scopes: dict[str, SiteScope] = {}
         self.hints: dict[str, PaywallHints] = {}
+        self.depth = Depth.FULL
+        self.reanalyse = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -77,6 +89,8 @@ class NewsSpider(scrapy.Spider):
         spider.scopes = {config.name: SiteScope(config) for config in configs}
         spider.hints = {config.name: config.paywall_hints() for config in configs}
         spider.allowed_domains = sorted({d for c in configs for d in c.allowed_domains})
+        spider.depth = crawl_depth(crawler.settings)
+        spider.reanalyse = crawler.settings.getbool("ARCHIVER_REANALYSE")
         spider._apply_site_settings(crawler.settings)
         crawler.signals.connect(spider.robots_parsed, signal=signals.robots_parsed)
         return spider
@@ -229,12 +243,17 @@ class NewsSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             return
         scope = self._scope_of(response)
+        stored = self._stored_analysis(response)
         analysis = await analyse_response(
             response, self.hints[scope.name], scope.is_article,
             self.crawler.get_extension(AnalysisPool),
+            Depth.DISCOVERY if stored is not None else self.depth,
         )
+        if stored is not None and analysis.is_article:
+            analysis = reuse_stored(analysis, stored)
+            self.crawler.stats.inc_value("archiver/analysis/reused")
         hops = response.meta.get(HOPS_META, 0) + 1
-        if analysis.article is None and scope.config.discovery.feed_links:
+        if not analysis.is_article and scope.config.discovery.feed_links:
             for url in analysis.feeds:
                 self.crawler.stats.inc_value("archiver/discovery/announced_feeds")
                 yield self._discovery_request(url, scope, self.parse_feed)
@@ -244,7 +263,7 @@ class NewsSpider(scrapy.Spider):
                 yield request
         rendered = await self._render(response, analysis, scope)
         rendered_urls = set(rendered["subresources"]) if rendered else set()
-        if analysis.article is not None:
+        if analysis.is_article:
             for requisite in analysis.requisites:
                 if requisite.url in rendered_urls:
                     continue
@@ -255,6 +274,17 @@ class NewsSpider(scrapy.Spider):
         if item is not None:
             item.rendered = rendered
             yield item
+
+    def _stored_analysis(self, response: Response) -> StoredAnalysis | None:
+        """For a revisit of an unchanged page, its analysis from the catalog (unless
+        ``ARCHIVER_REANALYSE``); ``None`` when the page is to be analysed."""
+        link = response.meta.get(LINK_META_KEY)
+        if self.depth is not Depth.FULL or self.reanalyse or link is None or (
+            link.record_type != "revisit"
+        ):
+            return None
+        store = catalog_store(self.crawler)
+        return reusable_analysis(store, response.url, link) if store is not None else None
 
     def _requisite_request(self, url: str, kind: str, scope: SiteScope
                            ) -> scrapy.Request | None:

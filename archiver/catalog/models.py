@@ -125,6 +125,10 @@ class Verdict(Base):
     confidence: Mapped[float | None] = mapped_column(Float)
     not_modified: Mapped[bool]
     verdict: Mapped[dict[str, Any]] = mapped_column(JSON)
+    detector_version: Mapped[str | None] = mapped_column(String(100))
+    """Who judged: the package version and the rule files' hash (``archiver.reuse``)."""
+    extracted: Mapped[dict[str, Any] | None] = mapped_column("article", JSON)
+    """The extracted article the verdict was made on, reused with it on an unchanged page."""
 
     article: Mapped[Article] = relationship(back_populates="verdicts")
     capture: Mapped[Capture] = relationship()

@@ -3,7 +3,9 @@
 The verdict is tied to the capture the item points at; for an article that
 answered our conditional request with 304, that capture is the revisit record
 and the verdict is the detector's on the payload read back from the earlier
-record (the flag ``not_modified`` says so).
+record (the flag ``not_modified`` says so). Each verdict is stored with the
+detector version and the extracted article, so an unchanged page can reuse
+both on the next crawl (:mod:`archiver.reuse`).
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from archiver.catalog.extension import catalog_store
+from archiver.extraction import ArticleText
 from archiver.paywall.verdict import PaywallVerdict
+from archiver.reuse import detector_version, stored_article
 
 
 class CatalogPipeline:
@@ -39,6 +43,12 @@ class CatalogPipeline:
         self.store.record_article(
             self.crawl_id, capture, adapter["url"], adapter.get("final_url"),
             adapter.get("title"), PaywallVerdict.from_dict(verdict) if verdict else None,
+            detector_version(),
+            stored_article(ArticleText(
+                title=adapter.get("title"), published=adapter.get("published"),
+                authors=list(adapter.get("authors") or []), language=adapter.get("language"),
+                text=adapter.get("text") or "",
+            )),
         )
         self.stats.inc_value("archiver/catalog/verdicts")
         return item

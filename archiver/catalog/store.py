@@ -258,8 +258,10 @@ class CatalogStore:
     def record_article(
         self, crawl_id: str, capture: Capture, url: str, final_url: str | None,
         title: str | None, verdict: PaywallVerdict | None,
+        detector_version: str | None = None, extracted: Mapping[str, Any] | None = None,
     ) -> Article:
-        """Upsert the article and append its verdict to the history."""
+        """Upsert the article and append its verdict to the history, with the
+        detector version and extracted article it was made with (for reuse)."""
         article = self.article(url)
         if article is None:
             article = Article(url=url, first_seen=capture.fetched_at)
@@ -278,6 +280,8 @@ class CatalogStore:
                 confidence=verdict.confidence,
                 not_modified=capture.not_modified,
                 verdict=verdict.to_dict(),
+                detector_version=detector_version,
+                extracted=dict(extracted) if extracted is not None else None,
             ))
         return article
 

@@ -38,6 +38,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--max-pages", type=int, metavar="N",
                         help="stop after N responses (CLOSESPIDER_PAGECOUNT)")
     parser.add_argument("--crawl-id", metavar="ID", help="crawl id (default: crawl-<time>)")
+    parser.add_argument("--reanalyse", action="store_true",
+                        help="analyse unchanged pages again instead of reusing their stored "
+                             "verdicts (ARCHIVER_REANALYSE)")
     parser.add_argument("-s", "--set", action="append", default=[], dest="settings",
                         metavar="NAME=VALUE", help="override a Scrapy or ARCHIVER_* setting")
     parser.set_defaults(func=run)
@@ -99,6 +102,8 @@ def run(args: argparse.Namespace) -> int:
     crawl_id = args.crawl_id
     try:
         overrides = parse_overrides(args.settings)
+        if args.reanalyse:
+            overrides["ARCHIVER_REANALYSE"] = "True"
         if args.frontier:
             # Imported here: Redis is needed by workers only.
             from archiver.frontier.run import FrontierError, join_run

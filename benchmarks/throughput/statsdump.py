@@ -1,12 +1,22 @@
-"""Writes a crawl's Scrapy stats as JSON when it closes (for the benchmark to read)."""
+"""The benchmark crawls' extension: stats as JSON at close, and a loopback-only guard.
+
+The real-page site is made of publishers' pages whose scripts and JSON-LD still
+name their own hosts; the guard drops any request for a host other than
+127.0.0.1 (``request_scheduled`` handlers may raise ``IgnoreRequest``), so no
+benchmark crawl can leave the machine whatever a page links to.
+"""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from scrapy import signals
+from scrapy import Request, signals
 from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
+
+LOOPBACK = "127.0.0.1"
 
 
 class StatsDump:
@@ -14,10 +24,16 @@ class StatsDump:
         self.crawler = crawler
         self.path = Path(crawler.settings["BENCH_STATS_PATH"])
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(self.request_scheduled, signal=signals.request_scheduled)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StatsDump:
         return cls(crawler)
+
+    def request_scheduled(self, request: Request) -> None:
+        if urlsplit(request.url).hostname != LOOPBACK:
+            self.crawler.stats.inc_value("bench/offsite_dropped")
+            raise IgnoreRequest(f"benchmark crawls stay on {LOOPBACK}: {request.url}")
 
     def spider_closed(self) -> None:
         stats = self.crawler.stats.get_stats()

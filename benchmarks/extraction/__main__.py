@@ -1,0 +1,142 @@
+"""``python -m benchmarks.extraction``: trafilatura's options, by precision and speed.
+
+The options the crawl passes to trafilatura were chosen here, on the real pages
+of ``../shared/corpus/fundus`` (skipped with a reason when absent). For each
+candidate it prints, over the pages whose JSON-LD carries the publisher's own
+``articleBody`` (the only reference text the corpus has), the median token
+precision and recall of the extracted text against it, how many pages lost
+their body (recall under 0.5), the median CPU ms per page, and how many paywall
+verdicts differ from the crawl's current options (``detected``, ``kind``,
+``truncated``): an option that changes detection must show why.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import html
+import json
+import re
+import statistics
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from archiver import extraction
+from archiver.extraction import ArticleText, extract_article
+from archiver.page import CapturedPage
+from archiver.paywall import detect_paywall
+
+ROOT = Path(__file__).resolve().parents[2]
+FUNDUS = ROOT.parent / "shared" / "corpus" / "fundus"
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _tokens(text: str) -> Counter[str]:
+    return Counter(token.lower() for token in _TOKEN.findall(text))
+
+
+def _reference(page: CapturedPage) -> str | None:
+    bodies = [item["articleBody"] for item in page.json_ld
+              if isinstance(item.get("articleBody"), str)]
+    body = max(bodies, key=len, default="")
+    text = html.unescape(_TAG.sub(" ", body))
+    return text if len(text.split()) >= 80 else None
+
+
+def _scores(extracted: str, reference: str) -> tuple[float, float]:
+    got, want = _tokens(extracted), _tokens(reference)
+    common = sum((got & want).values())
+    return (common / max(sum(got.values()), 1), common / max(sum(want.values()), 1))
+
+
+def _with(**options: Any) -> Callable[[CapturedPage], ArticleText]:
+    """``extract_article`` with some trafilatura options replaced."""
+
+    def run(page: CapturedPage) -> ArticleText:
+        original = extraction.trafilatura.bare_extraction
+
+        def patched(*args: Any, **kwargs: Any) -> Any:
+            return original(*args, **{**kwargs, **options})
+
+        extraction.trafilatura.bare_extraction = patched
+        try:
+            return extract_article(page)
+        finally:
+            extraction.trafilatura.bare_extraction = original
+
+    return run
+
+
+CANDIDATES: dict[str, Callable[[CapturedPage], ArticleText]] = {
+    "current (fast, full below 150 words)": extract_article,
+    "full mode always": _with(fast=False),
+    "fast mode only": lambda page: _fast_only(page),
+    "favor_precision off": _with(favor_precision=False),
+    "favor_recall": _with(favor_precision=False, favor_recall=True),
+    "no date extensive search": _with(date_extraction_params={"extensive_search": False}),
+}
+
+
+def _fast_only(page: CapturedPage) -> ArticleText:
+    minimum = extraction.FAST_MODE_MIN_WORDS
+    extraction.FAST_MODE_MIN_WORDS = 0
+    try:
+        return extract_article(page)
+    finally:
+        extraction.FAST_MODE_MIN_WORDS = minimum
+
+
+def _pages() -> list[CapturedPage]:
+    labels = [json.loads(line) for line in
+              (FUNDUS / "labels.jsonl").read_text(encoding="utf-8").splitlines()]
+    return [CapturedPage(label["url"], gzip.decompress((FUNDUS / label["file"]).read_bytes()))
+            for label in labels]
+
+
+def _verdict(page: CapturedPage, article: ArticleText) -> tuple:
+    verdict = detect_paywall(page, article)
+    return verdict.detected, verdict.kind, verdict.truncated
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.extraction")
+    parser.add_argument("--limit", type=int, help="only the first N pages")
+    args = parser.parse_args(argv)
+    if not (FUNDUS / "labels.jsonl").exists():
+        print(f"skipped: no corpus at {FUNDUS}")
+        return 0
+    pages = _pages()[: args.limit]
+    for page in pages:
+        page.tree  # noqa: B018 - parsed once before timing, as the crawl does
+    references = {id(page): _reference(page) for page in pages}
+    baseline: dict[int, tuple] = {}
+    print(f"{len(pages)} pages, {sum(1 for r in references.values() if r)} with articleBody")
+    print(f"{'options':<38} {'precision':>9} {'recall':>7} {'lost':>5} {'ms':>6} {'verdicts':>9}")
+    for name, extract in CANDIDATES.items():
+        precision, recall, times, lost, changed = [], [], [], 0, 0
+        for page in pages:
+            start = time.process_time()
+            article = extract(page)
+            times.append(time.process_time() - start)
+            verdict = _verdict(page, article)
+            if not baseline.get(id(page)):
+                baseline[id(page)] = verdict
+            changed += verdict != baseline[id(page)]
+            reference = references[id(page)]
+            if reference:
+                p, r = _scores(article.text, reference)
+                precision.append(p)
+                recall.append(r)
+                lost += r < 0.5
+        print(f"{name:<38} {statistics.median(precision):9.3f} {statistics.median(recall):7.3f} "
+              f"{lost:5d} {statistics.median(times) * 1000:6.1f} {changed:9d}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

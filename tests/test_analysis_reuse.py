@@ -1,0 +1,106 @@
+"""Recrawl for almost nothing: an unchanged page's stored analysis is reused, by
+detector version; ``--reanalyse`` runs it again; ``ARCHIVER_ANALYSIS=off``
+archives only, and ``archiver reextract`` analyses the archive later."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+import archiver.reuse
+from archiver import __version__
+from archiver.demo.server import serve
+from archiver.paywall.data import DATA_DIR
+from archiver.reuse import detector_version
+from tests.catalog.site import article_page, catalog_rows, listing, validated
+from tests.crawling import crawl, read_records, run_archiver
+
+ARTICLES = [f"/news/a{n}" for n in range(1, 4)]
+COMPARED = ("title", "published", "authors", "language", "text", "word_count", "paywall")
+
+
+def routes() -> dict:
+    site = {"/robots.txt": validated(b"User-agent: *\nAllow: /\n", "robots"),
+            "/": validated(listing("Home", ARTICLES), "home")}
+    site["/robots.txt"].content_type = b"text/plain"
+    for n, path in enumerate(ARTICLES, 1):
+        site[path] = validated(article_page(f"Story number {n}", n, paywalled=n == 3), f"a{n}")
+    return site
+
+
+def crawl_stats(output: Path, crawl_id: str) -> dict:
+    [(stats,)] = catalog_rows(output, "SELECT stats FROM crawls WHERE id = ?", crawl_id)
+    return json.loads(stats)
+
+
+def articles(result, crawl_id: str, base: str) -> dict[str, dict]:
+    return {item["url"].removeprefix(base): {key: item[key] for key in COMPARED}
+            for item in result.items() if item["crawl_id"] == crawl_id}
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    output = tmp_path_factory.mktemp("reuse")
+    with serve(routes()) as site:
+        results = {crawl_id: crawl(site.base_url + "/", output, "--crawl-id", crawl_id, *extra)
+                   for crawl_id, extra in (("first", ()), ("unchanged", ()),
+                                           ("forced", ("--reanalyse",)))}
+    for result in results.values():
+        assert result.process.returncode == 0, result.process.stderr[-3000:]
+    return output, site.base_url, results
+
+
+def test_an_unchanged_recrawl_reuses_every_stored_analysis(runs):
+    output, base, results = runs
+    assert "archiver/analysis/reused" not in crawl_stats(output, "first")
+    assert crawl_stats(output, "unchanged")["archiver/analysis/reused"] == len(ARTICLES)
+    first = articles(results["unchanged"], "first", base)
+    assert set(first) == set(ARTICLES)
+    assert first["/news/a3"]["paywall"]["detected"], "the walled article keeps its verdict"
+    assert articles(results["unchanged"], "unchanged", base) == first
+
+
+def test_every_verdict_records_the_detector_version(runs):
+    output, _, _ = runs
+    versions = catalog_rows(output, "SELECT DISTINCT detector_version FROM verdicts")
+    assert versions == [(detector_version(),)]
+
+
+def test_reanalyse_runs_the_detector_again_with_the_same_result(runs):
+    output, base, results = runs
+    assert "archiver/analysis/reused" not in crawl_stats(output, "forced")
+    assert articles(results["forced"], "forced", base) == articles(
+        results["forced"], "first", base)
+
+
+def test_a_changed_rule_file_is_a_new_detector_version(tmp_path: Path, monkeypatch):
+    rules = tmp_path / "data"
+    shutil.copytree(DATA_DIR, rules)
+    monkeypatch.setattr(archiver.reuse, "DATA_DIR", rules)
+    same = archiver.reuse.detector_version.__wrapped__()
+    assert same == detector_version() and same.startswith(__version__ + "+")
+    weights = rules / "weights.yaml"
+    weights.write_text(weights.read_text().replace("threshold: 0.55", "threshold: 0.56"))
+    assert archiver.reuse.detector_version.__wrapped__() != same
+
+
+def test_capture_only_archives_without_analysis_and_reextract_analyses_later(tmp_path: Path):
+    output = tmp_path / "out"
+    with serve(routes()) as site:
+        result = crawl(site.base_url + "/", output, "--crawl-id", "archive-first",
+                       "-s", "ARCHIVER_ANALYSIS=off")
+        analysed = crawl(site.base_url + "/", tmp_path / "analysed", "--crawl-id", "analysed")
+    assert result.process.returncode == 0, result.process.stderr[-3000:]
+    assert result.items() == []
+    targets = {record.target.removeprefix(site.base_url) for path in result.warc_files
+               for record in read_records(path) if record.rec_type == "response"}
+    assert set(ARTICLES) <= targets
+    items_path = tmp_path / "later.jsonl"
+    process = run_archiver("reextract", str(output / "warc"), "-o", str(items_path))
+    assert process.returncode == 0, process.stderr[-3000:]
+    later = [json.loads(line) for line in items_path.read_text().splitlines()]
+    assert {item["url"].removeprefix(site.base_url): {key: item[key] for key in COMPARED}
+            for item in later} == articles(analysed, "analysed", site.base_url)
