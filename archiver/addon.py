@@ -40,6 +40,7 @@ DEFAULTS: dict[str, object] = {
     "ARCHIVER_ACCEPT_ENCODING": "gzip, deflate",
     "ARCHIVER_FRONTIER": None,
     "ARCHIVER_FRONTIER_IDLE_CLOSE": 30.0,
+    "ARCHIVER_FRONTIER_POLITENESS": True,
     "ARCHIVER_WARC_UPLOAD_URL": None,
     "ARCHIVER_WARC_UPLOAD_ATTEMPTS": 5,
     # rendered capture (archiver/render/)

@@ -7,8 +7,9 @@ to the downloader, this middleware reserves the site's next turn in Redis
 whichever worker asks) and waits for it without blocking the reactor. The
 delay is the worker's current slot delay (the site's configured delay, as
 AutoThrottle has adjusted it), so all workers together keep to one worker's
-pace. Per-site concurrency stays per worker: with a delay, requests start at
-most one per ``delay`` in total, whatever the concurrency.
+pace. Per-site concurrency is counted per worker, but with AutoThrottle a
+delay is latency / target concurrency, so turns that far apart keep about the
+target concurrency in flight across all workers together.
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ class SharedPolitenessMiddleware:
     def __init__(self, crawler: Crawler) -> None:
         if not crawler.settings.get(FRONTIER_SETTING):
             raise NotConfigured(f"{FRONTIER_SETTING} is not set")
+        if not crawler.settings.getbool("ARCHIVER_FRONTIER_POLITENESS"):
+            raise NotConfigured("ARCHIVER_FRONTIER_POLITENESS is off")
         self.crawler = crawler
         self.reserve = get_redis_from_settings(crawler.settings).register_script(RESERVE_TURN)
         self.slots = crawler.settings.getdict("DOWNLOAD_SLOTS")

@@ -91,10 +91,13 @@ def test_two_workers_share_one_frontier(redis_url: str, postgres_url: str, tmp_p
     with engine.connect() as db:
         crawls = dict(db.execute(text(
             "SELECT id, status FROM crawls WHERE id LIKE 'scale-%'")).all())
+        waits = sum(stats.get("archiver/frontier/politeness_waits", 0) for stats in db.execute(
+            text("SELECT stats FROM crawls WHERE id LIKE 'scale-%'")).scalars())
         captured = Counter(db.execute(text(
             "SELECT record_id FROM captures WHERE crawl_id LIKE 'scale-%'")).scalars())
     engine.dispose()
     assert len(crawls) == 2 and set(crawls.values()) == {"finished"}
+    assert waits > 0, "requests waited for the site's shared turn"
     assert captured == record_ids and set(captured.values()) == {1}
 
     # The frontier outlives its workers: the duplicate filter still knows every page.
