@@ -74,4 +74,5 @@ def test_unreadable_cookies_file_is_refused_before_crawling(tmp_path: Path):
     process = run_archiver("crawl", "--url", "http://127.0.0.1:9/", "--output",
                            str(tmp_path / "out"), "-s", f"ARCHIVER_COOKIES_FILE={bad}")
     assert process.returncode == 2
-    assert process.stderr.startswith(f"{bad}: not a Netscape cookies.txt file"), process.stderr
+    assert process.stderr.startswith(f"archiver crawl: {bad}: not a Netscape cookies.txt file"), (
+        process.stderr)

@@ -150,5 +150,5 @@ def test_render_without_chromium_is_refused_before_crawling(tmp_path: Path):
                            "ARCHIVER_RENDER_CHROMIUM=/nonexistent/chromium")
     assert process.returncode == 2
     assert process.stderr.count("\n") == 1, process.stderr
-    assert process.stderr.startswith("rendering needs"), process.stderr
+    assert process.stderr.startswith("archiver crawl: rendering needs"), process.stderr
     assert not (tmp_path / "warc").exists()
