@@ -9,8 +9,6 @@ check``, and the catalog lists every capture record once.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -28,32 +26,9 @@ from archiver.frontier.settings import (
     check_url,
 )
 from tests.catalog.site import warcio_check
-from tests.crawling import FAST, CrawlOutput, run_archiver
+from tests.crawling import run_archiver
 from tests.scaleout.site import news_routes
-
-WORKER = [
-    *FAST,
-    # A per-site delay the workers share through Redis, and few requests in flight per
-    # worker, so that neither worker can take the whole frontier at once.
-    "-s", "DOWNLOAD_DELAY=0.05", "-s", "AUTOTHROTTLE_ENABLED=False",
-    "-s", "CONCURRENT_REQUESTS=4",
-    # Longer than a worker takes to turn a fetched page into new requests.
-    "-s", "ARCHIVER_FRONTIER_IDLE_CLOSE=8",
-]
-
-
-def start_worker(frontier: str, output: Path, *extra: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "archiver", "crawl", "--frontier", frontier,
-         "--output", str(output), *WORKER, *extra],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
-
-
-def finish(process: subprocess.Popen[str], output: Path) -> CrawlOutput:
-    stdout, stderr = process.communicate(timeout=240)
-    return CrawlOutput(output, subprocess.CompletedProcess(process.args, process.returncode,
-                                                           stdout, stderr))
+from tests.scaleout.workers import finish, start_worker
 
 
 def test_two_workers_share_one_frontier(redis_url: str, postgres_url: str, tmp_path: Path):
