@@ -21,7 +21,8 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.recordloader import ArcWarcRecord, ArcWarcRecordLoader
 
 GZIP_MAGIC = b"\x1f\x8b\x08"
-RECORD_STARTS = (b"WARC/", b"filedesc:", b"http:", b"https:", b"dns:")
+WARC_STARTS = (b"WARC/",)
+ARC_STARTS = (b"filedesc:", b"http:", b"https:", b"dns:", b"ftp:")
 """How a record's first line starts: a WARC version, or an ARC URL line."""
 SCAN_CHUNK = 1 << 16
 MAX_MESSAGE = 200
@@ -94,13 +95,10 @@ def _blank(stream: IO[bytes], start: int, size: int) -> bool:
     return size - start <= SCAN_CHUNK and not stream.read().strip(b"\r\n")
 
 
-def _starts_record(data: bytes) -> bool:
-    return data.lstrip(b"\r\n").startswith(RECORD_STARTS)
-
-
-def _next_start(stream: IO[bytes], after: int, compressed: bool) -> int | None:
+def _next_start(stream: IO[bytes], after: int, compressed: bool, arc: bool) -> int | None:
     """The offset of the first record start past ``after``, or None: the file's end."""
-    marker = GZIP_MAGIC if compressed else b"\nWARC/"
+    starts = ARC_STARTS if arc else WARC_STARTS
+    marker = GZIP_MAGIC if compressed else b"\n" + starts[-1][:4]
     position = after + 1
     while True:
         stream.seek(position)
@@ -117,7 +115,7 @@ def _next_start(stream: IO[bytes], after: int, compressed: bool) -> int | None:
                     head = zlib.decompressobj(wbits=31).decompress(head, 64)
                 except zlib.error:
                     head = b""
-            if _starts_record(head):
+            if head.lstrip(b"\r\n").startswith(starts):
                 return start
             found = window.find(marker, found + 1)
         position += SCAN_CHUNK
@@ -173,6 +171,9 @@ def read_records(
                                      "WARC/ or ARC filedesc: line)"))
         return
     size = stream.seek(0, io.SEEK_END)
+    # warcio's arc2warc mode reads any five-word line as an ARC header: in a WARC file it
+    # would turn garbage into records, so it is on for ARC files only.
+    options = {**options, "arc2warc": arc and options.get("arc2warc", False)}
     start: int | None = 0
     found = False
     while start is not None:
@@ -202,7 +203,7 @@ def read_records(
             return
         except Exception as error:  # whatever the parsers raise: name it, resynchronise
             failed_at = end
-            resume = _next_start(stream, failed_at, compressed)
+            resume = _next_start(stream, failed_at, compressed, arc)
             if not found and resume is None and failed_at == 0:
                 on_damage(Damage(name, None, f"not a WARC or ARC file ({describe(error)})"))
                 return
