@@ -9,7 +9,6 @@ workers as bytes and come back as picklable analysis results.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import threading
 import time
@@ -22,16 +21,27 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from twisted.internet.defer import Deferred
 
+from archiver.workersignals import ShieldedSpawnContext, ignore_stop_signals
+
 PARENT_CHECK_SECONDS = 1.0
 
 
-def _exit_with_parent(parent: int) -> None:
-    """Worker initializer: exit once the crawling process is gone.
+def _init_worker(parent: int) -> None:
+    """Worker initializer: leave stopping to the crawling process; exit once it is gone.
+
+    A terminal's Ctrl-C and systemd's ``KillMode=control-group`` signal every
+    process of the group. A worker that died of SIGINT/SIGTERM would break the
+    pool: every analysis in flight, and every later one, would fail with
+    ``BrokenProcessPool`` and its article never become an item. So workers
+    ignore both (see :mod:`archiver.workersignals`); the crawling process stops
+    gracefully, its pending analyses finish, and ``engine_stopped`` shuts the
+    pool down.
 
     A crawl killed with SIGKILL cannot shut its pool down, and the workers'
     task queue never reports EOF (each worker holds both ends), so without
-    this they would linger forever, holding the crawl's stdout and stderr.
+    the watcher they would linger forever, holding the crawl's stdout and stderr.
     """
+    ignore_stop_signals()
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -55,8 +65,8 @@ class AnalysisPool:
         # spawn, not fork: forking a process that runs a reactor and threads is unsafe.
         self.executor = ProcessPoolExecutor(
             processes,
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=_exit_with_parent,
+            mp_context=ShieldedSpawnContext(),
+            initializer=_init_worker,
             initargs=(os.getpid(),),
         )
         crawler.signals.connect(self.engine_stopped, signal=signals.engine_stopped)
