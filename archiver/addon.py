@@ -57,6 +57,8 @@ DEFAULTS: dict[str, object] = {
     "ARCHIVER_EXPECT_ACCESS_AFTER": 3,
     "ARCHIVER_ANALYSIS": "on",
     "ARCHIVER_REANALYSE": False,
+    "ARCHIVER_DECODED_MAXSIZE": 64 * 1024**2,
+    "ARCHIVER_BODY_TIMEOUT": 120.0,
 }
 
 MEMORY_INDEX = "archiver.capture.revisits.MemoryIndex"
@@ -71,6 +73,15 @@ RECRAWL_MIDDLEWARE = "archiver.capture.recrawl.RecrawlMiddleware"
 RECRAWL_PRIORITY = 940
 ACCESS_MIDDLEWARE = "archiver.access.expectation.AccessExpectation"
 ACCESS_PRIORITY = 60  # before every other middleware: a stopped site's requests go nowhere
+LIMITS_MIDDLEWARES = {
+    # above the capture middleware: its responses are already cut to their limits
+    "archiver.capture.limits.BodyLimitMiddleware": 960,
+    # below it: a cut body is archived, then retried
+    "archiver.capture.limits.RetryCutBodyMiddleware": 945,
+    # Scrapy's decompression, bounded and counted, in its place
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "archiver.capture.limits.BoundedHttpCompression": 590,
+}
 
 PIPELINES = {
     "archiver.pipelines.CaptureLinkPipeline": 100,
@@ -134,6 +145,8 @@ class Archiver:
         settings["DOWNLOADER_MIDDLEWARES"].setdefault(CAPTURE_MIDDLEWARE, CAPTURE_PRIORITY)
         settings["DOWNLOADER_MIDDLEWARES"].setdefault(RECRAWL_MIDDLEWARE, RECRAWL_PRIORITY)
         settings["DOWNLOADER_MIDDLEWARES"].setdefault(ACCESS_MIDDLEWARE, ACCESS_PRIORITY)
+        for middleware, priority in LIMITS_MIDDLEWARES.items():
+            settings["DOWNLOADER_MIDDLEWARES"].setdefault(middleware, priority)
         settings["EXTENSIONS"].setdefault(CATALOG_EXTENSION, 0)
         settings["EXTENSIONS"].setdefault(ANALYSIS_POOL_EXTENSION, 0)
         settings["EXTENSIONS"].setdefault(UPLOAD_EXTENSION, 0)

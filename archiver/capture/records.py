@@ -23,6 +23,7 @@ from warcio.recordbuilder import RecordBuilder
 from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParser
 
+from archiver.capture.limits import TIMED_OUT_FLAG
 from archiver.capture.link import PROFILE_IDENTICAL, Original
 from archiver.capture.warcfile import NO_COMPUTED_PAYLOAD_DIGEST, WARC_VERSION
 
@@ -124,6 +125,8 @@ def truncation_reason(response: Response) -> str | None:
     flags = set(response.flags)
     if flags & {"partial", "dataloss"}:
         return "disconnect"
+    if TIMED_OUT_FLAG in flags:
+        return "time"
     if "download_stopped" in flags:
         return "length"
     return None

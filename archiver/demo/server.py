@@ -10,6 +10,8 @@ itself down after ``lifetime`` seconds whatever happens.
 from __future__ import annotations
 
 import gzip
+import socket
+import struct
 import threading
 import time
 from collections.abc import Iterator, Mapping
@@ -35,6 +37,11 @@ class Route:
     etag: bytes | None = None
     last_modified: bytes | None = None
     delay: float = 0.0
+    fault: str | None = None
+    """A server fault after ``cut_at`` body bytes: ``reset`` (TCP RST), ``stall`` (silence
+    for ``fault_seconds``, then close) or ``drip`` (the rest a byte every ``fault_seconds``)."""
+    cut_at: int = 0
+    fault_seconds: float = 0.0
 
     def wire_body(self) -> bytes:
         return gzip.compress(self.body, mtime=0) if self.gzip else self.body
@@ -96,11 +103,34 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             head.append(b"Content-Length: %d" % len(body))
         self.wfile.write(b"\r\n".join(head) + b"\r\n\r\n")
+        if include_body and route.fault:
+            self._fault(route, _chunk(body) if route.chunked else body)
+            return
         if include_body:
             self.wfile.write(_chunk(body) if route.chunked else body)
         elif route.chunked:
             self.wfile.write(b"0\r\n\r\n")
         self.wfile.flush()
+
+    def _fault(self, route: Route, wire: bytes) -> None:
+        self.wfile.write(wire[: route.cut_at])
+        self.wfile.flush()
+        if route.fault == "drip":
+            try:
+                for offset in range(route.cut_at, len(wire)):
+                    time.sleep(route.fault_seconds)
+                    self.wfile.write(wire[offset : offset + 1])
+                    self.wfile.flush()
+            except OSError:  # the client gave up: the point of a drip
+                self.close_connection = True
+            return
+        if route.fault == "stall":
+            time.sleep(route.fault_seconds)
+        else:  # reset: SO_LINGER 0 makes close() send RST instead of FIN
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                       struct.pack("ii", 1, 0))
+        self.close_connection = True
+        self.connection.close()
 
     def do_GET(self) -> None:
         self._answer(include_body=True)
