@@ -59,6 +59,8 @@ DEFAULTS: dict[str, object] = {
     "ARCHIVER_REANALYSE": False,
     "ARCHIVER_DECODED_MAXSIZE": 64 * 1024**2,
     "ARCHIVER_BODY_TIMEOUT": 120.0,
+    "ARCHIVER_ALLOW_PRIVATE_ADDRESSES": False,
+    "ARCHIVER_LOOPBACK_ONLY": False,
 }
 
 MEMORY_INDEX = "archiver.capture.revisits.MemoryIndex"
@@ -73,6 +75,8 @@ RECRAWL_MIDDLEWARE = "archiver.capture.recrawl.RecrawlMiddleware"
 RECRAWL_PRIORITY = 940
 ACCESS_MIDDLEWARE = "archiver.access.expectation.AccessExpectation"
 ACCESS_PRIORITY = 60  # before every other middleware: a stopped site's requests go nowhere
+NETPOLICY_MIDDLEWARE = "archiver.netpolicy.AddressPolicyMiddleware"
+NETPOLICY_PRIORITY = 40  # before robots.txt (100) fetches anything from the host
 LIMITS_MIDDLEWARES = {
     # above the capture middleware: its responses are already cut to their limits
     "archiver.capture.limits.BodyLimitMiddleware": 960,
@@ -145,6 +149,7 @@ class Archiver:
         settings["DOWNLOADER_MIDDLEWARES"].setdefault(CAPTURE_MIDDLEWARE, CAPTURE_PRIORITY)
         settings["DOWNLOADER_MIDDLEWARES"].setdefault(RECRAWL_MIDDLEWARE, RECRAWL_PRIORITY)
         settings["DOWNLOADER_MIDDLEWARES"].setdefault(ACCESS_MIDDLEWARE, ACCESS_PRIORITY)
+        settings["DOWNLOADER_MIDDLEWARES"].setdefault(NETPOLICY_MIDDLEWARE, NETPOLICY_PRIORITY)
         for middleware, priority in LIMITS_MIDDLEWARES.items():
             settings["DOWNLOADER_MIDDLEWARES"].setdefault(middleware, priority)
         settings["EXTENSIONS"].setdefault(CATALOG_EXTENSION, 0)
