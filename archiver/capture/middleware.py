@@ -29,10 +29,12 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 from scrapy.statscollectors import StatsCollector
+from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.misc import build_from_crawler, load_object
 
 from archiver import __version__
 from archiver.capture import records
+from archiver.capture.diskfull import FINISH_REASON, DiskFullAwareWriter
 from archiver.capture.link import (
     LINK_META_KEY,
     PREVIOUS_META_KEY,
@@ -44,7 +46,6 @@ from archiver.capture.link import (
     payload_digest,
 )
 from archiver.capture.revisits import CaptureIndex
-from archiver.capture.warcfile import RotatingWarcWriter
 from archiver.layout import OutputLayout
 from archiver.signals import warc_file_closed
 
@@ -77,12 +78,13 @@ class WarcCaptureMiddleware:
         )
         self.layout = OutputLayout.from_settings(settings)
         self.layout.record()
-        self.writer = RotatingWarcWriter(
+        self.writer = DiskFullAwareWriter(
             directory=self.layout.warc_dir,
             prefix=settings.get("ARCHIVER_WARC_PREFIX") or self.crawl_id,
             max_size=settings.getint("ARCHIVER_WARC_MAX_SIZE"),
             warcinfo=self._warcinfo,
             on_close=self._file_closed,
+            on_full=self._stop_on_full_disk,
         )
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
@@ -105,6 +107,9 @@ class WarcCaptureMiddleware:
             "format": "WARC File Format 1.1",
             "conformsTo": CONFORMS_TO,
         }
+
+    def _stop_on_full_disk(self) -> None:
+        deferred_from_coro(self.crawler.engine.close_spider_async(reason=FINISH_REASON))
 
     def process_response(self, request: Request, response: Response) -> Response:
         if "cached" in response.flags:
