@@ -76,7 +76,7 @@ def hostile(tmp_path_factory) -> tuple[CrawlOutput, str]:
         result = crawl(site.base_url + "/", output, "--crawl-id", "hostile",
                        "-s", f"DOWNLOAD_MAXSIZE={MAXSIZE}",
                        "-s", f"ARCHIVER_DECODED_MAXSIZE={DECODED_MAXSIZE}",
-                       "-s", "ARCHIVER_BODY_TIMEOUT=1", "-s", "DOWNLOAD_TIMEOUT=2",
+                       "-s", "ARCHIVER_BODY_TIMEOUT=4", "-s", "DOWNLOAD_TIMEOUT=8",
                        "-s", "RETRY_TIMES=1", "-s", "REDIRECT_MAX_TIMES=4",
                        "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8")
     assert result.process.returncode == 0, result.process.stderr[-4000:]
