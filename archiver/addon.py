@@ -14,7 +14,9 @@ from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 from tldextract import TLDExtract
 
 from archiver import __version__
+from archiver.capture.bounded import DEFAULT_DECODED_MAXSIZE
 from archiver.frontier.settings import install as install_frontier
+from archiver.pathsafety import check_settings
 
 CAPTURE_MIDDLEWARE = "archiver.capture.middleware.WarcCaptureMiddleware"
 CAPTURE_PRIORITY = 950
@@ -57,7 +59,7 @@ DEFAULTS: dict[str, object] = {
     "ARCHIVER_EXPECT_ACCESS_AFTER": 3,
     "ARCHIVER_ANALYSIS": "on",
     "ARCHIVER_REANALYSE": False,
-    "ARCHIVER_DECODED_MAXSIZE": 64 * 1024**2,
+    "ARCHIVER_DECODED_MAXSIZE": DEFAULT_DECODED_MAXSIZE,
     "ARCHIVER_BODY_TIMEOUT": 120.0,
     "ARCHIVER_ALLOW_PRIVATE_ADDRESSES": False,
     "ARCHIVER_LOOPBACK_ONLY": False,
@@ -146,6 +148,7 @@ class Archiver:
         ask_for_readable_encodings(settings)
         if not settings.get("ARCHIVER_CRAWL_ID"):
             settings.set("ARCHIVER_CRAWL_ID", default_crawl_id(), priority="addon")
+        check_settings(settings)
         settings["DOWNLOADER_MIDDLEWARES"].setdefault(CAPTURE_MIDDLEWARE, CAPTURE_PRIORITY)
         settings["DOWNLOADER_MIDDLEWARES"].setdefault(RECRAWL_MIDDLEWARE, RECRAWL_PRIORITY)
         settings["DOWNLOADER_MIDDLEWARES"].setdefault(ACCESS_MIDDLEWARE, ACCESS_PRIORITY)

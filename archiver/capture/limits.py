@@ -18,6 +18,8 @@ decompression bomb). :class:`BoundedHttpCompression` (Scrapy's
 ``ARCHIVER_DECODED_MAXSIZE`` bytes and refuses bodies it cannot decode; the
 capture middleware sits closer to the downloader and has archived the raw body
 by then, so nothing is lost, and the refused page never reaches the analysis.
+Readers of archived records bound their decoding the same way
+(:mod:`archiver.capture.bounded`).
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from archiver.commands.sites import add_filter_arguments, add_sites_dir_argument, site_filter
 from archiver.console.errors import UsageError
 from archiver.frontier.settings import FRONTIER_ENV
+from archiver.pathsafety import check_settings
 from archiver.run.outcome import ExitCode
 
 
@@ -102,6 +103,7 @@ def run(args: argparse.Namespace) -> int:
     crawl_id = args.crawl_id
     try:
         overrides = parse_overrides(args.settings)
+        check_settings({**overrides, "ARCHIVER_CRAWL_ID": crawl_id})
         if args.reanalyse:
             overrides["ARCHIVER_REANALYSE"] = "True"
         if args.frontier:

@@ -33,6 +33,8 @@ try:  # Python 3.14's standard library; Scrapy installs the backport before that
 except ImportError:
     from backports import zstd
 
+from archiver.capture.bounded import DEFAULT_DECODED_MAXSIZE, BodyTooLarge
+
 HTTP_RECORD_TYPES = ("response", "revisit")
 NOT_MODIFIED_PROFILE = "server-not-modified"
 
@@ -72,29 +74,35 @@ class UndecodableBody(ValueError):
     """A body that its ``Content-Encoding`` does not decode (corrupt, or mislabelled)."""
 
 
-def _inflate(data: bytes) -> bytes:
+def _inflate(data: bytes, limit: int) -> bytes:
     try:
-        return zlib.decompressobj().decompress(data)
+        return zlib.decompressobj().decompress(data, limit)
     except zlib.error:  # raw deflate without the zlib header, as some servers send it
-        return zlib.decompressobj(-zlib.MAX_WBITS).decompress(data)
+        return zlib.decompressobj(-zlib.MAX_WBITS).decompress(data, limit)
+
+
+def _gunzip(data: bytes, limit: int) -> bytes:
+    return zlib.decompressobj(wbits=zlib.MAX_WBITS | 32).decompress(data, limit)
 
 
 # Streaming decompressors, so a truncated record (WARC-Truncated) still yields the
-# part that arrived, as a browser would show it.
-DECODERS: dict[str, Callable[[bytes], bytes]] = {
-    "gzip": lambda data: zlib.decompressobj(wbits=zlib.MAX_WBITS | 32).decompress(data),
-    "x-gzip": lambda data: zlib.decompressobj(wbits=zlib.MAX_WBITS | 32).decompress(data),
+# part that arrived, as a browser would show it; each stops after about ``limit``
+# bytes of output, so an archived decompression bomb is never inflated past it.
+DECODERS: dict[str, Callable[[bytes, int], bytes]] = {
+    "gzip": _gunzip,
+    "x-gzip": _gunzip,
     "deflate": _inflate,
-    "br": lambda data: brotli.Decompressor().process(data),
-    "zstd": lambda data: zstd.ZstdDecompressor().decompress(data),
+    "br": lambda data, limit: brotli.Decompressor().process(data, output_buffer_limit=limit),
+    "zstd": lambda data, limit: zstd.ZstdDecompressor().decompress(data, max_length=limit),
 }
 DECODE_ERRORS = (zlib.error, brotli.error, zstd.ZstdError)
 
 
-def decoded_body(record: ArcWarcRecord) -> bytes:
+def decoded_body(record: ArcWarcRecord, limit: int = DEFAULT_DECODED_MAXSIZE) -> bytes:
     """The entity body of an HTTP record: de-chunked when stored chunked, then each
     ``Content-Encoding`` undone, last applied first; an unknown coding is left as is
-    (with the ones applied before it), as HTTP clients do."""
+    (with the ones applied before it), as HTTP clients do. :class:`BodyTooLarge` past
+    ``limit`` decoded bytes."""
     http = record.http_headers
     if http is None:
         return record.raw_stream.read()
@@ -108,10 +116,13 @@ def decoded_body(record: ArcWarcRecord) -> bytes:
         if decoder is None:
             break
         try:
-            body = decoder(body)
+            body = decoder(body, limit + 1)
         except DECODE_ERRORS as error:
             raise UndecodableBody(f"Content-Encoding {coding} does not decode ({error})") \
                 from None
+        if len(body) > limit:
+            raise BodyTooLarge(f"Content-Encoding {coding} decodes to more than {limit} bytes; "
+                               "left undecoded")
     return body
 
 

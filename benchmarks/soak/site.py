@@ -119,6 +119,9 @@ class _SoakServer(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 128
 
+    def handle_error(self, request: object, client_address: object) -> None:
+        """Quiet: the crawler closes connections it gave up on (timeouts, cut bodies)."""
+
     def __init__(self, pages: int, stall_seconds: float) -> None:
         super().__init__((LOOPBACK, 0), _Handler)
         self.pages = pages

@@ -14,7 +14,9 @@ import zlib
 
 import pytest
 
+from archiver.capture.bounded import BodyTooLarge
 from archiver.demo.server import Route, serve
+from archiver.toolkit.captures import read_capture, scan_warc
 from tests.catalog.site import article_page, listing, warcio_check
 from tests.crawling import CrawlOutput, Record, crawl
 
@@ -31,7 +33,7 @@ def bomb(size: int) -> bytes:
     return b"".join([*(packer.compress(zeros) for _ in range(size >> 20)), packer.flush()])
 
 
-BOMB = bomb(64 << 20)
+BOMB = bomb(96 << 20)
 LATIN1 = article_page("Caf\u00e9 cr\u00e8me und Stra\u00dfe", 42).decode().encode("latin-1")
 BAD_JSONLD = STORY.replace(b'"@type": "NewsArticle",', b'"@type": "NewsArticle",,{{[', 1)
 
@@ -110,6 +112,15 @@ def test_a_decompression_bomb_is_archived_raw_and_never_inflated(hostile):
     assert record.http_header_values("Content-Encoding") == [b"gzip"]
     assert stats(output)["archiver/limits/decompression_refused"] == 1
     assert base + "/news/bomb" not in {item["url"] for item in output.items()}
+
+
+def test_reading_the_archived_bomb_back_stops_at_the_limit(hostile):
+    output, base = hostile
+    entries = [entry for path in output.warc_files for entry in scan_warc(path)
+               if entry.url == base + "/news/bomb"]
+    assert [entry.rec_type for entry in entries] == ["response"]
+    with pytest.raises(BodyTooLarge):
+        read_capture(entries[0])
 
 
 def test_a_reset_mid_body_is_archived_as_disconnect_and_retried(hostile):

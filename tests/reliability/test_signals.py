@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from archiver.demo.server import Route, serve
-from archiver.summary import EXIT_PAUSED
+from archiver.run.outcome import ExitCode
 from tests.catalog.site import article_page, listing, warcio_check
 from tests.crawling import FAST, run_archiver
 
@@ -89,7 +89,7 @@ def test_a_signal_to_the_group_pauses_and_the_resumed_run_makes_every_article_an
             os.killpg(first.pid, signum)
         finally:
             first_err = stop_group(first, log)
-        assert first.returncode == EXIT_PAUSED, first_err[-3000:]
+        assert first.returncode == ExitCode.PAUSED, first_err[-3000:]
         assert "BrokenProcessPool" not in first_err
         assert "Traceback" not in first_err, first_err[-3000:]
         paused_items = emitted(output)
