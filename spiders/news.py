@@ -213,8 +213,11 @@ class NewsSpider(scrapy.Spider):
         body = sitemap_body(response)
         if body is None:
             logger.warning("%s: not a sitemap (no XML body); archived, not read", response.url)
+            self.crawler.stats.inc_value("archiver/discovery/sitemaps_unread")
             return
         sitemap = parse_sitemap(body, response.url)
+        if not sitemap.entries:  # broken, or empty: either way nothing to follow
+            self.crawler.stats.inc_value("archiver/discovery/sitemaps_unread")
         if not sitemap.is_index:
             yield from self._dated_entries(scope, sitemap.entries, "sitemap")
             return
@@ -226,8 +229,10 @@ class NewsSpider(scrapy.Spider):
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         entries = feed_entries(response.body, response.url)
-        if entries is None:
-            logger.warning("%s: not an RSS/Atom feed; archived, not read", response.url)
+        if not entries:  # not a feed, broken, or empty
+            if entries is None:
+                logger.warning("%s: not an RSS/Atom feed; archived, not read", response.url)
+            self.crawler.stats.inc_value("archiver/discovery/feeds_unread")
             return
         yield from self._dated_entries(self._scope_of(response), entries, "feed")
 

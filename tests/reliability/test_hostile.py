@@ -41,9 +41,9 @@ ROUTES: dict[str, Route] = {
     "/robots.txt": Route(body=b"User-agent: *\nAllow: /\nSitemap: /sitemap.xml\n",
                          content_type=b"text/plain"),
     "/sitemap.xml": Route(body=b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/'
-                          b'schemas/sitemap/0.9"><url><loc>/news/from-sitemap</loc></url><u',
+                          b'schemas/sitemap/0.9"><url><lo',
                           content_type=b"application/xml"),
-    "/feed.xml": Route(body=b"<rss><channel><item><link>/news/from-feed</link",
+    "/feed.xml": Route(body=b"<rss><channel><ite",
                        content_type=b"application/rss+xml"),
     "/news/big": Route(body=BIG),
     "/news/big-chunked": Route(body=BIG, chunked=True),
@@ -180,6 +180,9 @@ def test_broken_sitemaps_and_feeds_are_archived_and_the_crawl_goes_on(hostile):
     for path in ("/sitemap.xml", "/feed.xml"):
         [record] = responses(output, base, path)
         assert record.payload == ROUTES[path].body
+    counted = stats(output)
+    assert counted["archiver/discovery/sitemaps_unread"] == 1
+    assert counted["archiver/discovery/feeds_unread"] == 1
 
 
 def test_every_warc_passes_warcio_check_and_no_callback_raised(hostile):
