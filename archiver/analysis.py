@@ -89,7 +89,10 @@ def captured_page(response: Response) -> CapturedPage:
 def canonical_url(page: CapturedPage) -> str | None:
     for link in page.tree.iterfind(".//link[@rel='canonical'][@href]"):
         href = link.get("href").strip()
-        return urljoin(page.url, href) if href else None
+        try:
+            return urljoin(page.url, href) if href else None
+        except ValueError:  # a malformed URL (an unclosed IPv6 bracket) names nothing
+            return None
     return None
 
 

@@ -75,7 +75,7 @@ class BodyLimitMiddleware:
     def bytes_received(self, data: bytes, request: Request) -> None:
         meta = request.meta
         if LIMIT_META not in meta:
-            return  # robots.txt and other requests that bypass the middlewares
+            return  # answered before reaching this middleware (another one downloaded it)
         received = meta[RECEIVED_META] = meta.get(RECEIVED_META, 0) + len(data)
         started = meta.setdefault(STARTED_META, time.monotonic())
         limit = meta[LIMIT_META]
@@ -108,7 +108,10 @@ def _loops(request: Request, response: Response) -> bool:
     location = response.headers.get("Location")
     if not (300 <= response.status < 400 and location):
         return False
-    target = urljoin(request.url, location.decode("latin-1"))
+    try:
+        target = urljoin(request.url, location.decode("latin-1"))
+    except ValueError:  # a malformed Location; the redirect middleware refuses it
+        return False
     return target in {request.url, *request.meta.get("redirect_urls", [])}
 
 

@@ -21,6 +21,15 @@ FOLLOWED_SCHEMES = ("http://", "https://")
 SKIPPED_EXTENSIONS = frozenset(f".{extension}" for extension in IGNORED_EXTENSIONS)
 
 
+def absolute_url(base: str, ref: str) -> str | None:
+    """``ref`` resolved against ``base``, fragment dropped; None for a malformed one
+    (``//[::1``: urljoin raises on an unclosed IPv6 bracket, found by fuzzing)."""
+    try:
+        return urldefrag(urljoin(base, ref))[0]
+    except ValueError:
+        return None
+
+
 def page_links(page: CapturedPage) -> list[str]:
     """Absolute, de-fragmented ``<a href>`` targets, in document order, once each."""
     base = _base(page)
@@ -29,8 +38,8 @@ def page_links(page: CapturedPage) -> list[str]:
         href = (anchor.get("href") or "").strip()
         if not href:
             continue
-        url = urldefrag(urljoin(base, href))[0]
-        if url.startswith(FOLLOWED_SCHEMES) and not url_has_any_extension(
+        url = absolute_url(base, href)
+        if url and url.startswith(FOLLOWED_SCHEMES) and not url_has_any_extension(
             url, SKIPPED_EXTENSIONS
         ):
             seen.setdefault(url, None)
@@ -45,7 +54,8 @@ FEED_TYPES = frozenset(
 
 def _base(page: CapturedPage) -> str:
     base_href = page.tree.find(".//base[@href]")
-    return urljoin(page.url, base_href.get("href")) if base_href is not None else page.url
+    base = absolute_url(page.url, base_href.get("href")) if base_href is not None else None
+    return base or page.url
 
 
 def feed_links(page: CapturedPage) -> list[str]:
@@ -56,8 +66,8 @@ def feed_links(page: CapturedPage) -> list[str]:
         rels = (link.get("rel") or "").lower().split()
         kind = (link.get("type") or "").split(";")[0].strip().lower()
         if "alternate" in rels and kind in FEED_TYPES:
-            url = urldefrag(urljoin(base, link.get("href").strip()))[0]
-            if url.startswith(FOLLOWED_SCHEMES):
+            url = absolute_url(base, link.get("href").strip())
+            if url and url.startswith(FOLLOWED_SCHEMES):
                 found.setdefault(url, None)
     return list(found)
 
@@ -104,8 +114,8 @@ def css_references(css: str, base: str) -> list[Requisite]:
         ref = match["url"] or match["imp"]
         if not ref or ref.startswith("data:"):
             continue
-        url = urldefrag(urljoin(base, ref))[0]
-        if url.startswith(FOLLOWED_SCHEMES):
+        url = absolute_url(base, ref)
+        if url and url.startswith(FOLLOWED_SCHEMES):
             kind = "stylesheet" if match["imp"] or url.lower().endswith(".css") else (
                 "font" if re.search(r"\.(woff2?|ttf|otf|eot)$", url.lower()) else "image")
             found.setdefault(url, Requisite(url, kind))
@@ -121,8 +131,8 @@ def page_requisites(page: CapturedPage) -> list[Requisite]:
         ref = (ref or "").strip()
         if not ref or ref.startswith(("data:", "javascript:", "#")):
             return
-        url = urldefrag(urljoin(base, ref))[0]
-        if url.startswith(FOLLOWED_SCHEMES):
+        url = absolute_url(base, ref)
+        if url and url.startswith(FOLLOWED_SCHEMES):
             found.setdefault(url, Requisite(url, kind))
 
     for link in page.tree.iterfind(".//link[@href][@rel]"):

@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from urllib.parse import urljoin
 
 from lxml import etree
 from scrapy.http import Response, XmlResponse
@@ -20,6 +19,7 @@ from scrapy.utils.gz import gunzip, gzip_magic_number
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
 from archiver.discovery.freshness import parse_date
+from archiver.discovery.links import absolute_url
 
 MAX_SITEMAP_SIZE = 64 * 1024 * 1024
 
@@ -92,12 +92,12 @@ def parse_sitemap(body: bytes, url: str) -> ParsedSitemap:
         return ParsedSitemap(is_index=False, entries=[])
     entries = [
         SitemapEntry(
-            url=urljoin(url, entry["loc"]),
+            url=location,
             date=parse_date(entry.get("publication_date")) or parse_date(entry.get("lastmod")),
             lastmod=parse_date(entry.get("lastmod")),
         )
         for entry in sitemap
-        if entry.get("loc")
+        if entry.get("loc") and (location := absolute_url(url, entry["loc"]))
     ]
     return ParsedSitemap(is_index=sitemap.type == "sitemapindex", entries=entries)
 

@@ -17,6 +17,7 @@ from scrapy import Request
 from scrapy.http import Headers, HtmlResponse, Response
 from scrapy.utils.test import get_crawler
 
+from archiver.addon import MEMORY_INDEX
 from archiver.analysis import analyse_page
 from archiver.capture.middleware import WarcCaptureMiddleware
 from archiver.capture.warcfile import mend_open_file
@@ -40,7 +41,9 @@ paths = st.text(st.characters(codec="utf-8", exclude_characters="#?"), max_size=
 TAGS = ["<html>", "</html>", "<head>", "<body>", "<p>", "</p>", "<div class='paywall'>",
         "</div>", "<article>", "<script type='application/ld+json'>", "</script>",
         '{"@type": "NewsArticle", "isAccessibleForFree": false', "<meta charset='x-bad'>",
-        "<title>", "</title>", "<a href='//[::1'>", "<img src='data:,'>", "\x00", "\ufffd",
+        "<title>", "</title>", "<a href='//[::1'>", "<link rel='canonical' href='//[::1'>",
+        "<base href='//[::1'>", "<link rel='stylesheet' href='http://[x'>", "<img src='data:,'>",
+        "\x00", "\ufffd",
         "Subscribe to keep reading", "&#xd800;", "<!--", "<![CDATA[", "<svg><style>"]
 html = st.lists(st.one_of(st.sampled_from(TAGS), st.text(max_size=40)), max_size=60).map(
     "".join)
@@ -51,7 +54,7 @@ def middleware(directory: Path) -> WarcCaptureMiddleware:
         "ARCHIVER_OUTPUT_DIR": str(directory), "ARCHIVER_CRAWL_ID": "fuzz",
         "ARCHIVER_WARC_ENABLED": True, "ARCHIVER_WARC_MAX_SIZE": 1 << 30,
         "ARCHIVER_DEDUP_ENABLED": True, "ARCHIVER_DEDUP_MIN_SIZE": 1024,
-        "ARCHIVER_WARC_KEEP_CREDENTIALS": False,
+        "ARCHIVER_WARC_KEEP_CREDENTIALS": False, "ARCHIVER_CAPTURE_INDEX": MEMORY_INDEX,
     })
     return WarcCaptureMiddleware(crawler)
 
