@@ -38,8 +38,9 @@ class Route:
     last_modified: bytes | None = None
     delay: float = 0.0
     fault: str | None = None
-    """A server fault after ``cut_at`` body bytes: ``reset`` (TCP RST), ``stall`` (silence
-    for ``fault_seconds``, then close) or ``drip`` (the rest a byte every ``fault_seconds``)."""
+    """A server fault after ``cut_at`` body bytes: ``reset`` (TCP RST after ``fault_seconds``),
+    ``stall`` (silence for ``fault_seconds``, then close) or ``drip`` (the rest a byte every
+    ``fault_seconds``)."""
     cut_at: int = 0
     fault_seconds: float = 0.0
 
@@ -124,9 +125,10 @@ class _Handler(BaseHTTPRequestHandler):
             except OSError:  # the client gave up: the point of a drip
                 self.close_connection = True
             return
-        if route.fault == "stall":
-            time.sleep(route.fault_seconds)
-        else:  # reset: SO_LINGER 0 makes close() send RST instead of FIN
+        # A stall's silence; before a reset, time for the client to read what was sent
+        # (an RST discards data still unread in the client's receive buffer).
+        time.sleep(route.fault_seconds)
+        if route.fault == "reset":  # SO_LINGER 0 makes close() send RST instead of FIN
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
                                        struct.pack("ii", 1, 0))
         self.close_connection = True

@@ -85,8 +85,8 @@ def test_random_exchanges_archive_into_valid_warcs_and_read_back(tmp_path: Path)
     checked = warcio_check([str(warc)])
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert errors(check_warc(warc)) == []
-    entries = scan_warc(warc)
-    assert entries
+    entries, damage = scan_warc(warc)
+    assert entries and damage == []
     for entry in entries:
         if entry.rec_type == "response":
             read_capture(entry)

@@ -48,7 +48,7 @@ ROUTES: dict[str, Route] = {
     "/news/big": Route(body=BIG),
     "/news/big-chunked": Route(body=BIG, chunked=True),
     "/news/bomb": Route(body=BOMB, headers=[(b"Content-Encoding", b"gzip")]),
-    "/news/reset": Route(body=STORY, fault="reset", cut_at=20_000),
+    "/news/reset": Route(body=STORY, fault="reset", cut_at=20_000, fault_seconds=0.5),
     "/news/stall": Route(body=STORY, fault="stall", cut_at=20_000, fault_seconds=30),
     "/news/drip": Route(body=STORY, fault="drip", cut_at=1_000, fault_seconds=0.01),
     "/news/bad-gzip": Route(body=b"\x1f\x8b\x08\x00 this is not gzip at all" * 20,
@@ -116,7 +116,7 @@ def test_a_decompression_bomb_is_archived_raw_and_never_inflated(hostile):
 
 def test_reading_the_archived_bomb_back_stops_at_the_limit(hostile):
     output, base = hostile
-    entries = [entry for path in output.warc_files for entry in scan_warc(path)
+    entries = [entry for path in output.warc_files for entry in scan_warc(path)[0]
                if entry.url == base + "/news/bomb"]
     assert [entry.rec_type for entry in entries] == ["response"]
     with pytest.raises(BodyTooLarge):
@@ -129,7 +129,8 @@ def test_a_reset_mid_body_is_archived_as_disconnect_and_retried(hostile):
     assert len(attempts) == 2, "first attempt and one retry"
     for record in attempts:
         assert record.header("WARC-Truncated") == "disconnect"
-        assert record.payload == STORY[:20_000]
+        assert STORY[:20_000].startswith(record.payload), "the bytes that arrived, as sent"
+    assert any(len(record.payload) == 20_000 for record in attempts)
     counted = stats(output)
     assert counted["archiver/hostile/cut_bodies"] == 2
     assert counted["retry/reason_count/dataloss"] == 1
