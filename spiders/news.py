@@ -52,6 +52,7 @@ from archiver.paywall import PaywallHints
 from archiver.render.extension import Renderer
 from archiver.reuse import StoredAnalysis, reusable_analysis
 from archiver.sites import SiteConfig, load_sites, sites_dir
+from archiver.sites.config import REQUISITE_KINDS
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +66,6 @@ DISCOVERY_PRIORITY = 20
 ARTICLE_PRIORITY = 10
 PAGE_PRIORITY = 0
 REQUISITE_PRIORITY = -10
-REQUISITE_KINDS = frozenset({"stylesheet", "script", "image", "font", "media"})
 
 
 class NewsSpider(scrapy.Spider):

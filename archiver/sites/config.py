@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 from urllib.parse import urlsplit
 
 from cssselect import GenericTranslator, SelectorError
@@ -55,6 +55,10 @@ HttpUrl = Annotated[str, AfterValidator(_http_url)]
 Domain = Annotated[str, AfterValidator(_domain)]
 Regex = Annotated[str, AfterValidator(_regex)]
 CssSelector = Annotated[str, AfterValidator(_css_selector)]
+RequisiteKind = Literal["stylesheet", "script", "image", "font", "media"]
+REQUISITE_KINDS: frozenset[RequisiteKind] = frozenset(get_args(RequisiteKind))
+"""What a page needs to replay: the kinds ``requisites.types`` may name (and the
+Playwright resource types the renderer fetches as requisites)."""
 
 
 class Section(BaseModel):
@@ -93,7 +97,7 @@ class Requisites(Section):
     """Fetch the stylesheets, scripts, images and fonts of article pages into the WARC."""
     domains: list[Domain] = Field(default_factory=list)
     """CDN hosts whose requisites are fetched too (the site's own domains always are)."""
-    types: list[Literal["stylesheet", "script", "image", "font", "media"]] = Field(
+    types: list[RequisiteKind] = Field(
         default_factory=lambda: ["stylesheet", "script", "image", "font"]
     )
 
