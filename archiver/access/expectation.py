@@ -54,6 +54,9 @@ class AccessExpectation:
         self.cookies_file: str = settings.get("ARCHIVER_COOKIES_FILE") or ""
         self.streaks: dict[str, list[str]] = {}
         self.stopped: dict[str, str] = {}
+        self.expecting = self.expect_all
+        """Full access expected anywhere (set when the spider opens, its sites known):
+        when not, items are not looked at at all."""
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
 
@@ -62,6 +65,9 @@ class AccessExpectation:
         return cls(crawler)
 
     def spider_opened(self, spider: Spider) -> None:
+        self.expecting = self.expect_all or any(
+            scope.config.expect_access == "full"
+            for scope in getattr(spider, "scopes", {}).values())
         if not self.cookies_file:
             return
         cookies = load_cookie_file(self.cookies_file)
@@ -91,6 +97,8 @@ class AccessExpectation:
             raise IgnoreRequest(f"{site}: stopped, expected full access was lost")
 
     def item_scraped(self, item: Any, response: Response, spider: Spider) -> None:
+        if not self.expecting:
+            return
         adapter = ItemAdapter(item)
         verdict = adapter.get("paywall")
         url = adapter.get("url") or response.url
