@@ -31,6 +31,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
 from archiver.access.cookies import load_cookie_file
+from archiver.paywall.verdict import PaywallVerdict
 
 LOST_STAT_PREFIX = "archiver/access/lost/"
 """``archiver/access/lost/<site>`` holds the site's first gated URL."""
@@ -105,7 +106,7 @@ class AccessExpectation:
         site, expected = self._site(url)
         if verdict is None or not expected or site in self.stopped:
             return
-        if not verdict.get("detected"):
+        if not PaywallVerdict.from_dict(verdict).detected:
             self.streaks.pop(site, None)
             return
         self.stats.inc_value("archiver/access/gated")
