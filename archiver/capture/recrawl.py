@@ -127,7 +127,7 @@ class RecrawlMiddleware:
             self._forget_conditional(request)  # a redirect copied another URL's validators
         if request.method != "GET" or PREVIOUS_META_KEY in request.meta:
             return
-        if request.headers.get("If-None-Match") or request.headers.get("If-Modified-Since"):
+        if any(request.headers.get(header) for header in CONDITIONAL_HEADERS):
             return
         store = self.store
         latest = store.latest_capture(request.url)
