@@ -29,7 +29,7 @@ from datetime import UTC, datetime, timedelta
 
 from scrapy import Request
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
 from warcio.exceptions import ArchiveLoadFailed
@@ -37,7 +37,7 @@ from warcio.statusandheaders import StatusAndHeaders
 
 from archiver.capture.link import LINK_META_KEY, PREVIOUS_META_KEY, Original, RecordLink
 from archiver.capture.records import read_http_record
-from archiver.catalog.extension import catalog_store
+from archiver.catalog.extension import required_catalog_store
 from archiver.catalog.models import Capture
 from archiver.catalog.store import original_of, utcnow
 from archiver.durations import EXAMPLES, parse_duration
@@ -107,10 +107,7 @@ def replayed_response(
 
 class RecrawlMiddleware:
     def __init__(self, crawler: Crawler) -> None:
-        store = catalog_store(crawler)
-        if store is None:
-            raise NotConfigured("no catalog (ARCHIVER_CATALOG_ENABLED is off)")
-        self.store = store
+        self.store = required_catalog_store(crawler)
         self.stats = crawler.stats
         self.revisit_after = parse_revisit_after(crawler.settings.get("ARCHIVER_REVISIT_AFTER"))
         self.warc_dir = OutputLayout.from_settings(crawler.settings).warc_dir

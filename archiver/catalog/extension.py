@@ -4,7 +4,8 @@ Built before the engine, it takes the output directory's run lock unless the
 runner holds it already (:mod:`archiver.run.lock`), recovers what a killed run
 left behind (:mod:`archiver.run.recovery`) and records the run. Other
 components reach the catalog only through :func:`catalog_store`
-(``None`` when ``ARCHIVER_CATALOG_ENABLED`` is off); the capture middleware
+(``None`` when ``ARCHIVER_CATALOG_ENABLED`` is off) or, when they need one,
+:func:`required_catalog_store`; the capture middleware
 through its index, :class:`archiver.catalog.index.CatalogIndex`
 (``ARCHIVER_CAPTURE_INDEX``). When the engine stops it stores the run's stats,
 summary and outcome, then releases the lock.
@@ -99,3 +100,12 @@ def catalog_store(crawler: Crawler) -> CatalogStore | None:
     """The run's catalog, or ``None`` without one: the one way components ask."""
     extension = crawler.get_extension(CatalogExtension)
     return extension.store if extension is not None else None
+
+
+def required_catalog_store(crawler: Crawler) -> CatalogStore:
+    """The run's catalog, for components that do nothing without one: they are
+    left out (``NotConfigured``) when the catalog is off."""
+    store = catalog_store(crawler)
+    if store is None:
+        raise NotConfigured("no catalog (ARCHIVER_CATALOG_ENABLED is off)")
+    return store

@@ -12,9 +12,8 @@ from __future__ import annotations
 
 from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
 
-from archiver.catalog.extension import catalog_store
+from archiver.catalog.extension import required_catalog_store
 from archiver.extraction import ArticleText
 from archiver.paywall.verdict import PaywallVerdict
 from archiver.reuse import detector_version, stored_article
@@ -22,10 +21,7 @@ from archiver.reuse import detector_version, stored_article
 
 class CatalogPipeline:
     def __init__(self, crawler: Crawler) -> None:
-        store = catalog_store(crawler)
-        if store is None:
-            raise NotConfigured("no catalog (ARCHIVER_CATALOG_ENABLED is off)")
-        self.store = store
+        self.store = required_catalog_store(crawler)
         self.crawl_id: str = crawler.settings["ARCHIVER_CRAWL_ID"]
         self.stats = crawler.stats
 
