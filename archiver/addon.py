@@ -17,16 +17,19 @@ from archiver import __version__
 from archiver.capture.bounded import DEFAULT_DECODED_MAXSIZE
 from archiver.frontier.settings import install as install_frontier
 from archiver.pathsafety import check_settings
+from archiver.setting_types import Setting, default_of, integer, number, optional, setting_problems
 
 CAPTURE_MIDDLEWARE = "archiver.capture.middleware.WarcCaptureMiddleware"
 CAPTURE_PRIORITY = 950
 
+# The one table of ARCHIVER_* settings: a plain default also gives the type (see
+# archiver.setting_types); a Setting(default, check) where the default cannot say it.
 DEFAULTS: dict[str, object] = {
     "ARCHIVER_OUTPUT_DIR": "output",
     "ARCHIVER_WARC_ENABLED": True,
     "ARCHIVER_WARC_DIR": None,
     "ARCHIVER_WARC_PREFIX": None,
-    "ARCHIVER_WARC_MAX_SIZE": 1024**3,
+    "ARCHIVER_WARC_MAX_SIZE": Setting(1024**3, integer(minimum=1)),
     "ARCHIVER_WARC_KEEP_CREDENTIALS": False,
     "ARCHIVER_CRAWL_ID": None,
     "ARCHIVER_OPERATOR": "",
@@ -34,10 +37,10 @@ DEFAULTS: dict[str, object] = {
     "ARCHIVER_SITES_DIR": "",
     "ARCHIVER_CATALOG_ENABLED": True,
     "ARCHIVER_CATALOG_URL": None,
-    "ARCHIVER_REVISIT_AFTER": "0",
+    "ARCHIVER_REVISIT_AFTER": Setting("0", "archiver.capture.recrawl.parse_revisit_after"),
     "ARCHIVER_DEDUP_ENABLED": True,
-    "ARCHIVER_DEDUP_MIN_SIZE": 1024,
-    "ARCHIVER_ANALYSIS_PROCESSES": None,
+    "ARCHIVER_DEDUP_MIN_SIZE": Setting(1024, integer(minimum=0)),
+    "ARCHIVER_ANALYSIS_PROCESSES": Setting(None, optional(integer(minimum=0))),
     "ARCHIVER_CAPTURE_INDEX": None,
     "ARCHIVER_ACCEPT_ENCODING": "gzip, deflate",
     "ARCHIVER_FRONTIER": None,
@@ -63,8 +66,12 @@ DEFAULTS: dict[str, object] = {
     "ARCHIVER_BODY_TIMEOUT": 120.0,
     "ARCHIVER_ALLOW_PRIVATE_ADDRESSES": False,
     "ARCHIVER_LOOPBACK_ONLY": False,
+    # the console of `archiver crawl` (archiver/console/progress.py)
+    "ARCHIVER_PROGRESS": Setting("off", "archiver.console.progress.progress_mode"),
+    "ARCHIVER_PROGRESS_INTERVAL": Setting(30.0, number(minimum=0.1)),
 }
 
+PROGRESS_EXTENSION = "archiver.console.progress.CrawlProgress"
 MEMORY_INDEX = "archiver.capture.revisits.MemoryIndex"
 CATALOG_INDEX = "archiver.catalog.index.CatalogIndex"
 
@@ -139,8 +146,14 @@ class Archiver:
 
     def update_settings(self, settings: BaseSettings) -> None:
         use_bundled_public_suffix_list()
+        problems = setting_problems(
+            {name: settings[name] for name in settings.attributes if name.startswith("ARCHIVER_")},
+            DEFAULTS,
+        )
+        if problems:
+            raise ValueError("; ".join(problems))
         for name, value in DEFAULTS.items():
-            settings.setdefault(name, value, priority="addon")
+            settings.setdefault(name, default_of(value), priority="addon")
         if not settings.get("ARCHIVER_CAPTURE_INDEX"):
             catalog = settings.getbool("ARCHIVER_CATALOG_ENABLED")
             index = CATALOG_INDEX if catalog else MEMORY_INDEX
@@ -159,6 +172,7 @@ class Archiver:
         settings["EXTENSIONS"].setdefault(ANALYSIS_POOL_EXTENSION, 0)
         settings["EXTENSIONS"].setdefault(UPLOAD_EXTENSION, 0)
         settings["EXTENSIONS"].setdefault(RENDER_EXTENSION, 0)
+        settings["EXTENSIONS"].setdefault(PROGRESS_EXTENSION, 0)
         for pipeline, order in PIPELINES.items():
             settings["ITEM_PIPELINES"].setdefault(pipeline, order)
         install_frontier(settings)

@@ -66,7 +66,8 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as error:
         if args.debug:
             raise
-        print(f"archiver {args.command}: {error}", file=sys.stderr)
+        for line in str(error).splitlines():  # one line per problem (settings, configs)
+            print(f"archiver {args.command}: {line}", file=sys.stderr)
         return error.exit_code
     except OSError as error:
         if args.debug:

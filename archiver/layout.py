@@ -25,6 +25,7 @@ LOCK_FILENAME = ".archiver.lock"
 LOCK_HOLDER_FILENAME = ".archiver.lock.json"
 JOB_DIRNAME = "job"
 REPLAY_DIRNAME = "replay"
+LOGS_DIRNAME = "logs"
 MANIFEST_FILENAME = "layout.json"
 ITEMS_SUFFIX = ".jsonl"
 
@@ -88,6 +89,10 @@ class OutputLayout:
     @property
     def manifest_path(self) -> Path:
         return self.output_dir / MANIFEST_FILENAME
+
+    def log_path(self, crawl_id: str) -> Path:
+        """Scrapy's full log of a run (the console shows a summary of it)."""
+        return self.output_dir / LOGS_DIRNAME / f"{crawl_id}.log"
 
     def items_path(self, crawl_id: str) -> Path:
         return self.output_dir / f"{crawl_id}{ITEMS_SUFFIX}"

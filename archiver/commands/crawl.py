@@ -44,7 +44,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                              "verdicts (ARCHIVER_REANALYSE)")
     parser.add_argument("-s", "--set", action="append", default=[], dest="settings",
                         metavar="NAME=VALUE", help="override a Scrapy or ARCHIVER_* setting")
+    add_console_arguments(parser)
     parser.set_defaults(func=run)
+
+
+def add_console_arguments(parser: argparse.ArgumentParser) -> None:
+    """``-v``/``-q``: how much of the crawl's log the console shows (all of it is in
+    DIR/logs/CRAWL_ID.log)."""
+    parser.add_argument("-v", "--verbose", action="count", default=0,
+                        help="show Scrapy's INFO messages too (-vv: DEBUG)")
+    parser.add_argument("-q", "--quiet", action="store_true",
+                        help="no progress display; errors and the summary only")
+
+
+def verbosity(args: argparse.Namespace) -> int:
+    return -1 if args.quiet else args.verbose
 
 
 def add_target_arguments(parser: argparse.ArgumentParser) -> None:
@@ -95,6 +109,7 @@ def _spider(args: argparse.Namespace, overrides: dict[str, str]) -> tuple[str, d
 def run(args: argparse.Namespace) -> int:
     from archiver.access.cookies import load_cookie_file
     from archiver.addon import DEFAULTS
+    from archiver.console.log import crawl_console
     from archiver.console.summary import print_summary
     from archiver.render.browser import RenderUnavailable, check_render_support
     from archiver.run.runner import parse_overrides, run_crawl
@@ -131,6 +146,9 @@ def run(args: argparse.Namespace) -> int:
     except (SiteConfigError, ValueError, RenderUnavailable) as error:
         # a site config, --since, a filter, a cookies file or a renderer that cannot be used
         raise UsageError(str(error)) from None
-    result = run_crawl(spider, spider_args, args.output, crawl_id, args.max_pages, overrides)
-    print_summary(result)
+    overrides.setdefault("ARCHIVER_PROGRESS", "off" if args.quiet else "auto")
+    with crawl_console(verbosity(args)) as problems:
+        result = run_crawl(spider, spider_args, args.output, crawl_id, args.max_pages,
+                           overrides)
+    print_summary(result, problems)
     return result.exit_code

@@ -59,6 +59,7 @@ def _readable(verdict: PaywallVerdict) -> str:
 def run(args: argparse.Namespace) -> int:
     from archiver.page import CapturedPage
     from archiver.paywall import detect_paywall
+    from archiver.toolkit.kinds import data_kind, wrong_kind
 
     try:
         body = _read(args.file)
@@ -68,6 +69,10 @@ def run(args: argparse.Namespace) -> int:
     except (OSError, EOFError, gzip.BadGzipFile) as error:
         raise UsageError(f"{args.file}: cannot read it ({error}); give a readable .html or "
                          ".html.gz file") from None
+    kind = data_kind(body)
+    if kind in ("empty", "warc", "wacz", "items"):
+        name = "standard input" if args.file == "-" else args.file
+        raise UsageError(wrong_kind(name, kind, "a saved .html or .html.gz page"))
     url = args.url or (Path(args.file).resolve().as_uri() if args.file != "-" else "stdin:")
     verdict = detect_paywall(CapturedPage(url=url, body=body))
     if args.json:

@@ -18,6 +18,7 @@ from archiver.toolkit.replay import (
     default_venv,
     find_pywb,
     install_pywb,
+    port_in_use,
     pywb_venv,
     replay_url,
     start_wayback,
@@ -56,6 +57,9 @@ def run(args: argparse.Namespace) -> int:
     if not COLLECTION_NAME.match(args.collection):
         raise UsageError(f"--collection {args.collection!r}: use letters, digits, - and _ only")
     warcs = warc_paths([args.directory])
+    if port_in_use(args.port):
+        raise UsageError(f"127.0.0.1:{args.port} is in use by another program; "
+                         "choose a free one with --port")
     try:
         pywb = find_pywb()
     except PywbMissing as error:
@@ -81,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
         print("press Ctrl-C to stop", flush=True)
         server.wait()
     except KeyboardInterrupt:
-        pass
+        print("stopped", flush=True)
     finally:
         server.terminate()
         try:

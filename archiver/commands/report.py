@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from archiver.console.errors import UsageError
 from archiver.run.outcome import ExitCode
 
 
@@ -23,10 +24,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from archiver.console.errors import usable_file
+    from archiver.toolkit.kinds import file_kind, wrong_kind
     from archiver.toolkit.report import load_report_data, render_report
 
+    if args.directory.is_file():
+        raise UsageError(wrong_kind(str(args.directory), file_kind(args.directory),
+                                    "a crawl's output directory (the --output of archiver crawl)"))
+    usable_file(args.output)
     data = load_report_data(args.directory, args.catalog)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(render_report(data, args.title), encoding="utf-8")
     print(f"{args.output}: {len(data.articles)} articles in {len(data.runs)} runs "
           f"(from {data.source})")

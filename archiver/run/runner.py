@@ -27,11 +27,12 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 from scrapy.utils.project import get_project_settings
 
-from archiver.addon import default_crawl_id
-from archiver.console.errors import UsageError
+from archiver.addon import DEFAULTS, default_crawl_id
+from archiver.console.errors import UsageError, usable_directory
 from archiver.layout import OutputLayout
 from archiver.run.lock import RunLock, RunLocked
 from archiver.run.outcome import GOOD_FINISH_REASONS, ExitCode, outcome
+from archiver.setting_types import PREFIX, setting_problems
 
 SETTINGS_MODULE = "archiver.settings"
 JOB_STATE = "archiver-job.json"
@@ -45,6 +46,8 @@ class CrawlResult:
     layout: OutputLayout
     stats: dict[str, Any] = field(default_factory=dict)
     refusal: str | None = None
+    log_path: Path | None = None
+    """Scrapy's full log of the run (``LOG_FILE``)."""
 
     @property
     def exit_code(self) -> ExitCode:
@@ -98,6 +101,15 @@ def crawl_settings(
     return settings
 
 
+def check_settings(settings: Settings, overrides: dict[str, str]) -> None:
+    """Every ``-s`` value and project ``ARCHIVER_*`` setting usable, or one UsageError
+    line for each that is not: before anything is written or fetched."""
+    values = {name: settings[name] for name in settings.attributes if name.startswith(PREFIX)}
+    problems = setting_problems(values | overrides, DEFAULTS)
+    if problems:
+        raise UsageError("\n".join(problems))
+
+
 def resume_or_reset_job(jobdir: Path, crawl_id: str) -> str:
     """The crawl id to run under: a paused run's, else ``crawl_id`` with a clean JOBDIR."""
     state_path = jobdir / JOB_STATE
@@ -137,8 +149,10 @@ def run_crawl(
     """Run one crawl under the output directory's lock (refused: ``result.refusal``)."""
     overrides = dict(overrides or {})
     crawl_id = crawl_id or default_crawl_id()
-    layout = OutputLayout.from_settings(crawl_settings(output_dir, crawl_id, max_pages,
-                                                       overrides))
+    settings = crawl_settings(output_dir, crawl_id, max_pages, overrides)
+    check_settings(settings, overrides)
+    layout = OutputLayout.from_settings(settings)
+    usable_directory(layout.output_dir)
     lock = RunLock(layout)
     try:
         lock.acquire(crawl_id)
@@ -150,6 +164,12 @@ def run_crawl(
         if jobdir_setting:
             crawl_id = resume_or_reset_job(jobdir, crawl_id)
             overrides["JOBDIR"] = jobdir_setting
+        # Scrapy's whole log goes to the run's log file (appended to by a resumed run);
+        # the console shows a digest of it (archiver.console.log).
+        overrides.setdefault("LOG_FILE", str(layout.log_path(crawl_id)))
+        overrides.setdefault("LOG_FILE_APPEND", "True")
+        log_path = Path(overrides["LOG_FILE"])
+        log_path.parent.mkdir(parents=True, exist_ok=True)
         settings = crawl_settings(output_dir, crawl_id, max_pages, overrides)
         process = CrawlerProcess(settings)
         crawler = process.create_crawler(spider)
@@ -160,4 +180,4 @@ def run_crawl(
             settle_job(jobdir, crawl_id, stats)
     finally:
         lock.release()
-    return CrawlResult(crawl_id, layout, stats)
+    return CrawlResult(crawl_id, layout, stats, log_path=log_path)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -26,6 +27,7 @@ VENV_ENV = "ARCHIVER_PYWB_VENV"
 """Environment variable naming the virtual environment pywb is installed in."""
 
 LOOPBACK = "127.0.0.1"
+WAYBACK_LOG = "wayback.log"
 COLLECTION_DIR = "replay"
 """Where, under a crawl directory, the pywb collection is built."""
 
@@ -129,9 +131,29 @@ def _wb_manager(pywb: Pywb, root: Path, *args: str) -> None:
                            f"(exit {process.returncode}): {process.stderr.strip()[-2000:]}")
 
 
+def port_in_use(port: int) -> bool:
+    """Whether something already listens on 127.0.0.1:``port`` (checked before wayback
+    starts: it would fail, and the URL we print would show another server's pages)."""
+    with socket.socket() as probe:
+        try:
+            probe.bind((LOOPBACK, port))
+        except OSError:
+            return True
+    return False
+
+
 def start_wayback(pywb: Pywb, root: Path, port: int) -> subprocess.Popen[bytes]:
-    """Start ``wayback`` on 127.0.0.1:``port`` serving the collections under ``root``."""
-    return subprocess.Popen([str(pywb.wayback), "-p", str(port), "-b", LOOPBACK], cwd=root)
+    """Start ``wayback`` on 127.0.0.1:``port`` serving the collections under ``root``.
+
+    Its output (a startup banner, and a "no config.yaml" error it prints every
+    time, harmlessly) goes to ``ROOT/wayback.log``. It runs in its own session,
+    so a terminal's Ctrl-C reaches only us and we stop it cleanly, instead of
+    gevent printing a 30-line traceback.
+    """
+    with open(root / WAYBACK_LOG, "ab") as log:
+        return subprocess.Popen([str(pywb.wayback), "-p", str(port), "-b", LOOPBACK], cwd=root,
+                                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                start_new_session=True)
 
 
 def wait_until_serving(url: str, process: subprocess.Popen[bytes], timeout: float = 60) -> bool:

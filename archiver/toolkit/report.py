@@ -100,6 +100,11 @@ def load_catalog(url: str) -> ReportData:
     return ReportData(articles, runs, f"catalog {url}")
 
 
+def counted(n: int, noun: str) -> str:
+    """``1 site``, ``2 sites``: the report's counts read as sentences."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def load_report_data(directory: Path, catalog_url: str | None = None) -> ReportData:
     """The catalog's history when there is one, else the item files of ``directory``."""
     if catalog_url or (directory / CATALOG_FILENAME).is_file():
@@ -255,8 +260,9 @@ def render_report(data: ReportData, title: str) -> str:
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         f"<title>{escape(title)}</title><style>{STYLE}</style></head><body>"
         f"<h1>{escape(title)}</h1>"
-        f"<p>{len(articles)} articles from {len({a.site for a in articles})} sites in "
-        f"{len(runs)} runs; {walled} paywalled ({_share(walled, len(articles))}). "
+        f"<p>{counted(len(articles), 'article')} from "
+        f"{counted(len({a.site for a in articles}), 'site')} in "
+        f"{counted(len(runs), 'run')}; {walled} paywalled ({_share(walled, len(articles))}). "
         f"Read from {escape(data.source)}; generated {generated} by news-archiver "
         f"{__version__}.</p>"
         + _site_section(articles)
