@@ -16,7 +16,8 @@ def test_worker_processes_and_threads_agree(tmp_path: Path):
     with serve(demo_routes()) as site:
         for processes in ("0", "2"):
             result = crawl(site.base_url + "/", tmp_path / processes,
-                           "-s", f"ARCHIVER_ANALYSIS_PROCESSES={processes}")
+                           "-s", f"ARCHIVER_ANALYSIS_PROCESSES={processes}",
+                           "-v")  # -v: Scrapy's "Enabled extensions" list on the console
             assert result.process.returncode == 0, result.process.stderr[-3000:]
             results[processes] = sorted(
                 tuple(str(item[key]) for key in COMPARED) for item in result.items()

@@ -93,9 +93,11 @@ class ConsoleHandler(logging.Handler):
                 self.problems.hidden += 1
                 return
         level = f"{record.levelname.lower()}: " if record.levelno >= logging.WARNING else ""
+        # -v shows whole messages (Scrapy's lists of enabled components), never tracebacks
+        text = record.getMessage().strip() if self.verbosity >= 1 else first_line(record)
         try:
             # sys.stderr looked up now: the live progress display proxies it while it runs
-            print(level + first_line(record), file=sys.stderr, flush=True)
+            print(level + text, file=sys.stderr, flush=True)
         except Exception:
             self.handleError(record)
 

@@ -26,8 +26,9 @@ from pathlib import Path
 
 import pytest
 
-from archiver.toolkit.replay import Pywb, PywbMissing, find_pywb, start_wayback, wait_until_serving
+from archiver.toolkit.replay import Pywb, start_wayback, wait_until_serving
 from tests.crawling import run_archiver
+from tests.pywb import pywb_or_skip
 from tests.toolkit.conftest import SiteCrawl, tool
 
 ARTICLE_PATH = "/news/2026/11/harbour-reopens"
@@ -82,10 +83,7 @@ def test_wacz_validate_accepts_the_package(package: Path):
 
 @pytest.fixture(scope="module")
 def pywb() -> Pywb:
-    try:
-        return find_pywb()
-    except PywbMissing as error:
-        pytest.skip(str(error))
+    return pywb_or_skip()
 
 
 def _free_port() -> int:

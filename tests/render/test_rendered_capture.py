@@ -12,14 +12,13 @@ import pytest
 
 from archiver.paywall.rendered import HiddenText, Overlay, RenderedFacts, find_rendered_signals
 from archiver.toolkit.replay import (
-    PywbMissing,
     build_collection,
-    find_pywb,
     start_wayback,
     wait_until_serving,
 )
 from tests.crawling import run_archiver
 from tests.ports import start_on_free_port
+from tests.pywb import pywb_or_skip
 from tests.render.conftest import RenderedCrawl
 from tests.render.site import MARKER, OFFSITE_IMAGE, OVERLAY_COLOUR, render_routes
 
@@ -103,10 +102,7 @@ def test_browser_reaches_nothing_but_scrapy_fetches_of_the_site(rendered_crawl: 
 
 
 def test_pywb_replays_the_raw_page(rendered_crawl: RenderedCrawl, tmp_path: Path):
-    try:
-        pywb = find_pywb()
-    except PywbMissing as error:
-        pytest.skip(str(error))
+    pywb = pywb_or_skip()
     build_collection(pywb, tmp_path, "render", rendered_crawl.output.warc_files)
 
     def start(port: int) -> subprocess.Popen[bytes] | None:

@@ -18,14 +18,13 @@ import pytest
 
 from archiver.toolkit.replay import (
     Pywb,
-    PywbMissing,
     build_collection,
-    find_pywb,
     start_wayback,
     wait_until_serving,
 )
 from tests.crawling import run_archiver
 from tests.ports import candidate_port, start_on_free_port
+from tests.pywb import pywb_or_skip
 from tests.toolkit.conftest import CSS_COLOUR, SiteCrawl, toolkit_routes
 
 COLLECTION = "news"
@@ -43,10 +42,7 @@ def fetch(url: str) -> bytes:
 
 @pytest.fixture(scope="module")
 def pywb() -> Pywb:
-    try:
-        return find_pywb()
-    except PywbMissing as error:
-        pytest.skip(str(error))
+    return pywb_or_skip()
 
 
 @dataclass
