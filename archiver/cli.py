@@ -66,13 +66,13 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as error:
         if args.debug:
             raise
-        # The message names the path or option and what to give (one line per problem).
-        print(error, file=sys.stderr)
+        for line in str(error).splitlines():  # one line per problem (settings, configs)
+            print(f"archiver {args.command}: {line}", file=sys.stderr)
         return error.exit_code
     except OSError as error:
         if args.debug:
             raise
-        print(describe_os_error(error), file=sys.stderr)
+        print(f"archiver {args.command}: {describe_os_error(error)}", file=sys.stderr)
         return ExitCode.FAILED
 
 
