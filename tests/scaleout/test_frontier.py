@@ -33,7 +33,9 @@ from tests.scaleout.workers import finish, start_worker
 
 def test_two_workers_share_one_frontier(redis_url: str, postgres_url: str, tmp_path: Path):
     catalog = ["-s", f"ARCHIVER_CATALOG_URL={postgres_url}"]
-    with serve(news_routes()) as site:
+    # Slow pages (0.5 s each, one at a time per worker: 20 s or more in all) keep the
+    # crawl going until the second worker is up, however loaded the machine.
+    with serve(news_routes(delay=0.5)) as site:
         seeded = run_archiver("seed", "--frontier", redis_url, "--url", site.base_url + "/",
                               "--run-id", "scale")
         assert seeded.returncode == 0, seeded.stderr[-3000:]

@@ -10,10 +10,10 @@ from tests.crawling import FAST, CrawlOutput
 
 WORKER = [
     *FAST,
-    # A per-site delay the workers share through Redis, and few requests in flight per
-    # worker, so that neither worker can take the whole frontier at once.
+    # A per-site delay the workers share through Redis, and one request in flight per
+    # worker, so that neither worker can take the whole frontier before the other is up.
     "-s", "DOWNLOAD_DELAY=0.05", "-s", "AUTOTHROTTLE_ENABLED=False",
-    "-s", "CONCURRENT_REQUESTS=4",
+    "-s", "CONCURRENT_REQUESTS=1",
     # Longer than a worker takes to turn a fetched page into new requests.
     "-s", "ARCHIVER_FRONTIER_IDLE_CLOSE=8",
 ]
