@@ -12,6 +12,7 @@ from calendar import monthrange
 from datetime import date
 from urllib.parse import unquote, urlsplit
 
+from archiver.languages import words
 from archiver.page import CapturedPage
 
 ARTICLE_TYPES = frozenset(
@@ -50,15 +51,8 @@ def is_article(page: CapturedPage) -> bool:
 # authors, sections, accounts) under recognisable path segments. The URL rule
 # only orders and scopes the crawl; whether a page is emitted is decided by
 # ``is_article`` on the fetched page.
-HUB_SEGMENTS = frozenset(
-    {
-        "tag", "tags", "topic", "topics", "theme", "themes", "author", "authors", "autor",
-        "auteur", "category", "categories", "section", "sections", "rubrique", "ressort",
-        "page", "search", "login", "signin", "sign-in", "logout", "register", "subscribe",
-        "subscription", "abonnement", "account", "compte", "newsletter", "newsletters",
-        "profile", "user", "users", "feed", "rss", "video-gallery", "gallery",
-    }
-)
+# The hub segments of every language: ``hub_words`` in ``archiver/languages/``.
+HUB_SEGMENTS = frozenset(words("hub_words"))
 DATED_PATH = re.compile(
     r"/(?P<y>(?:19|20)\d\d)[/-](?P<m>0[1-9]|1[0-2])(?:[/-](?P<d>0[1-9]|[12]\d|3[01]))?(?:/|$|-)"
 )

@@ -9,20 +9,22 @@ Modules, one concept each: ``facts`` (what the rules read, derived once from
 the page's parsed tree and metadata), ``text`` (the visible text, placed),
 ``regions`` (walls, chrome, hidden text), ``weights`` (the one weight lookup),
 ``declarations``, ``prompts``, ``vendors``, ``truncation``, ``gates``,
-``response`` (HTTP), ``scoring`` and ``detector``.
+``structure`` (language-free walls: placeholders, forms, hidden and scrambled
+text), ``response`` (HTTP), ``scoring`` (the fitted model) and ``detector``.
 
-Rules live in ``archiver/paywall/data/``, so a language, a vendor or a new
-weighting is a data change:
+Phrases, wall-page URL words and currencies are per language in
+``archiver/languages/<code>.yaml`` (adding a language is adding a file); the
+other rules live in ``archiver/paywall/data/``, so a vendor or a re-fit is a
+data change:
 
-* ``prompts-<language>.yaml``: phrases by category (remaining, continue,
-  registration, price, offer); adding a language is adding a file;
 * ``layout.yaml``: how chrome, paywall containers and hidden text are told
   apart (tags, class/id tokens, styles) and the after-body window;
 * ``declarations.yaml``: isAccessibleForFree spellings, content_tier and Arc
   codes, premium URL markers;
 * ``vendors.yaml``: vendor fingerprints (scripts, globals, classes, cookies);
-* ``urls.yaml``: login, registration and subscribe page URLs;
-* ``weights.yaml``: every weight, the threshold and how signals combine.
+* ``urls.yaml``: login and subscribe page URLs no language spells;
+* ``weights.yaml``: every rule's weight and the model's fitted coefficients
+  (``python -m benchmarks.paywall fit``).
 """
 
 from archiver.paywall.detector import detect_paywall

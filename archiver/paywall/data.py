@@ -1,8 +1,8 @@
 """Loading of the rule files in ``archiver/paywall/data/``.
 
-Every rule, phrase and weight the detector uses lives in these YAML files, so a
-language, a vendor or a re-weighting is a data change; each file is read once
-per process.
+Every rule and weight the detector uses lives in these YAML files (the phrases
+of each language in ``archiver/languages/``), so a vendor or a re-weighting is
+a data change; each file is read once per process.
 """
 
 from __future__ import annotations
@@ -23,9 +23,3 @@ def load(name: str) -> Any:
     with path.open(encoding="utf-8") as handle:
         return yaml.safe_load(handle)
 
-
-@cache
-def prompt_files() -> tuple[dict[str, Any], ...]:
-    """Every ``data/prompts-<language>.yaml``, sorted by language code."""
-    files = sorted(DATA_DIR.glob("prompts-*.yaml"))
-    return tuple(load(path.stem) for path in files)

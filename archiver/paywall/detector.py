@@ -17,6 +17,7 @@ from archiver.paywall.prompts import find_prompts
 from archiver.paywall.rendered import RenderedFacts, find_rendered_signals
 from archiver.paywall.response import find_response_signals
 from archiver.paywall.scoring import score
+from archiver.paywall.structure import find_structure
 from archiver.paywall.text import count_words
 from archiver.paywall.truncation import expected_words, find_truncation
 from archiver.paywall.vendors import find_vendors
@@ -50,13 +51,13 @@ def detect_paywall(
         *find_response_signals(page),
         *find_prompts(facts, tuple(hints.prompt_phrases)),
         *find_gates(facts, declaration.gated_selectors, hints.gate_selectors, visible, short),
+        *find_structure(facts),
         *truncation,
         *declared_signals,
         *vendor_signals,
         *find_rendered_signals(rendered, visible),
     ]
     result = score(signals)
-    signals.sort(key=lambda signal: -signal.weight)
     return PaywallVerdict(
         detected=result.detected,
         kind=result.kind,
@@ -66,5 +67,5 @@ def detect_paywall(
         vendors=vendors,
         visible_words=visible,
         expected_words=expected.words,
-        signals=signals,
+        signals=result.signals,
     )

@@ -6,7 +6,8 @@ character trie makes one linear pass over the page text, whatever the count.
 
 Phrases are written in a small template language so data files stay readable:
 ``{n}`` is a number (``57``, ``57.09``, ``1,5``), ``{word}`` any one word,
-``{...}`` up to eight words, ``{price}`` an amount with its currency; a space
+``{...}`` up to eight words, ``{price}`` an amount with a currency of any
+language file (``archiver/languages/``), before or after it; a space
 matches any run of whitespace and an apostrophe either the straight or the
 typographic one.
 """
@@ -16,12 +17,23 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from archiver.languages import words
+
+
+def _price() -> str:
+    """An amount with a currency written before or after it; a currency spelt
+    with letters must not run on into a word ("eur" is not "europe")."""
+    currencies = sorted({c.lower() for c in words("currencies")}, key=len, reverse=True)
+    unit = "(?:" + "|".join(re.escape(c) for c in currencies) + ")"
+    amount = r"\d+(?:[.,]\d+)?"
+    return rf"(?:{unit}\s?{amount}|{amount}\s?{unit}(?![^\W\d_]))"
+
+
 PLACEHOLDERS = {
     "{n}": r"\d+(?:[.,]\d+)?",
     "{word}": r"\S+",
     "{...}": r"(?:\S+\s+){0,8}?",
-    "{price}": (r"(?:[$€£¥₹]\s?\d+(?:[.,]\d+)?"
-                r"|\d+(?:[.,]\d+)?\s?(?:€|\$|£|eur\b|euro\b|kr\b|zł|chf\b))"),
+    "{price}": _price(),
 }
 _TOKEN = re.compile("|".join(re.escape(p) for p in PLACEHOLDERS) + r"|\s+|.", re.DOTALL)
 _END = ""
@@ -77,7 +89,9 @@ def trie_pattern(phrases: Iterable[str]) -> str:
 # searched by their own regex behind this lookahead, which lets the engine skip
 # ahead to candidate characters (mixed into the literal trie, they cost every
 # position of the text a full try, several times slower).
-_FIRST = {"{n}": r"\d", "{price}": r"[\d$€£¥₹]", "{word}": r"\S", "{...}": r"\S"}
+_FIRST = {"{n}": r"\d", "{word}": r"\S", "{...}": r"\S",
+          "{price}": "[\\d" + "".join(sorted({re.escape(c[0].lower())
+                                            for c in words("currencies")})) + "]"}
 
 
 def finders(phrases: Iterable[str]) -> list[re.Pattern[str]]:

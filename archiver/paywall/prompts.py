@@ -1,7 +1,7 @@
 """Paywall and login-wall prompts, found in one pass and weighed by position.
 
-Phrases come from ``data/prompts-<language>.yaml`` (adding a language is adding
-a file) plus the site's own ``PaywallHints.prompt_phrases``. Where a phrase
+Phrases come from the ``prompts`` of ``archiver/languages/<code>.yaml`` (adding
+a language is adding a file) plus the site's own ``PaywallHints.prompt_phrases``. Where a phrase
 stands decides what it means: right after the article body, or inside a paywall
 container, it is a gate; the same words in a menu, a related-story card, a
 newsletter box, a comment form or the footer are page chrome, and weigh zero.
@@ -14,14 +14,14 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from archiver.paywall.data import prompt_files
+from archiver.languages import PROMPT_CATEGORIES, languages
 from archiver.paywall.facts import PageFacts
 from archiver.paywall.patterns import compile_groups, finders
 from archiver.paywall.regions import describe
 from archiver.paywall.verdict import Signal
 from archiver.paywall.weights import prompt_weight
 
-CATEGORIES = ("remaining", "continue", "registration", "price", "offer")
+CATEGORIES = PROMPT_CATEGORIES
 _EVIDENCE_CHARS = 160
 
 
@@ -29,9 +29,9 @@ _EVIDENCE_CHARS = 160
 def _phrases(site_phrases: tuple[str, ...]) -> dict[str, list[str]]:
     """All languages' phrases by category, the site's own under ``site``."""
     groups: dict[str, list[str]] = {category: [] for category in CATEGORIES}
-    for language in prompt_files():
+    for language in languages():
         for category in CATEGORIES:
-            groups[category].extend(language.get(category) or [])
+            groups[category].extend(language["prompts"].get(category) or [])
     groups["site"] = list(site_phrases)
     return groups
 

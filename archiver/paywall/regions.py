@@ -61,6 +61,16 @@ def describe(element: etree._Element) -> str:
     return f"<{element.tag}{'.' + '.'.join(names[:2]) if names else ''}>"
 
 
+def names_a_gate(names: str) -> bool:
+    """Whether class/id ``names`` mark a paywall or login-wall container."""
+    return bool(_layout().gate.search(names))
+
+
+def hides(declarations: str) -> bool:
+    """Whether CSS ``declarations`` hide, blur or fade what they style."""
+    return bool(_layout().hidden_style.search(declarations))
+
+
 def _own_region(element: etree._Element) -> Region | None:
     rules = _layout()
     tag = element.tag if isinstance(element.tag, str) else ""

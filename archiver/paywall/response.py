@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from archiver.languages import WALL_URL_KINDS, words
 from archiver.page import CapturedPage
 from archiver.paywall.data import load
 from archiver.paywall.verdict import Signal
@@ -16,9 +17,15 @@ _STATUS_SIGNALS = {402: "http.payment_required", 401: "http.unauthorized",
 
 @cache
 def _wall_urls() -> dict[str, re.Pattern[str]]:
-    """Login/subscribe URL patterns by the wall they mean (``registration``, ``paid``)."""
-    return {kind: re.compile("|".join(patterns), re.IGNORECASE)
-            for kind, patterns in load("urls")["wall_urls"].items()}
+    """Login/subscribe URL patterns by the wall they mean (``registration``,
+    ``paid``): a path segment named in a language file's ``wall_urls``, or a
+    language-neutral pattern of ``data/urls.yaml`` (query parameters, hosts)."""
+    patterns: dict[str, re.Pattern[str]] = {}
+    for kind in WALL_URL_KINDS:
+        segments = "|".join(sorted({re.escape(word) for word in words("wall_urls", kind)}))
+        alternatives = [f"/(?:{segments})(?:[/?#.]|$)", *load("urls")["wall_urls"].get(kind, [])]
+        patterns[kind] = re.compile("|".join(alternatives), re.IGNORECASE)
+    return patterns
 
 
 def wall_url(url: str) -> tuple[str, str] | None:

@@ -1,25 +1,34 @@
-"""From signals to a verdict: one documented rule, weights from ``data/weights.yaml``.
+"""From signals to a verdict: a logistic model fitted on labelled pages.
 
-* ``confidence`` is the noisy-or of the signal weights, ``1 - prod(1 - w)``,
-  each signal name counted once (its strongest piece of evidence, so
-  ``vendor`` counts once however many vendors are found); the signals of a
-  group in ``weights.yaml`` (a subscription pitch, the shape of a teaser) are
-  combined first and capped, since they are one observation seen several ways;
-* ``detected`` when ``confidence`` reaches ``threshold``;
+Each signal name is one input of the model, valued by its strongest piece of
+evidence (``Signal.weight``: the rule's strength, e.g. a prompt right after the
+body weighs more than the same words elsewhere). The coefficients in
+``data/weights.yaml`` (``model``) are not set by hand: ``python -m
+benchmarks.paywall fit`` fits them (scikit-learn's logistic regression, only in
+the benchmark tooling) on the real corpus and the hand-made pages, and its
+figures are cross-validated by site. So:
+
+* ``contribution`` of a signal = its coefficient x its value: what it added to
+  the log-odds of a wall, listed on every signal for the audit;
+* ``confidence`` = the logistic of the intercept plus the contributions: the
+  model's probability of a wall (for an undetected page, ``1 -`` that: how
+  sure we are that the reader gets the article);
+* ``detected`` when the probability reaches the model's ``threshold``, or when
+  a ``decisive`` signal fired: evidence that is a wall by definition, which
+  real pages show too rarely for a fit to weigh (HTTP 402, a redirect to a
+  login page, the site config's own gate selector or phrase);
 * ``truncated``: a truncating signal fired (the text is shorter than the
   publisher says), or the page is detected, no soft signal fired and a teaser
   signal did (a short text, a cut last sentence, "57% left to read"...);
-* ``kind``: ``registration`` if the registration signals outweigh the other
-  prompts; else ``hard`` when truncated (the server sent only a teaser); else
-  ``soft`` (the text is in the page and the wall is drawn client-side).
-
-``confidence`` for an undetected page is ``1 - confidence``: how sure we are
-that the reader gets the article.
+* ``kind`` (rules, not the model): ``registration`` if the registration
+  signals outweigh the other prompts; else ``hard`` when truncated (the server
+  sent only a teaser); else ``soft`` (the text is in the page, drawn hidden).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, replace
 
 from archiver.paywall.data import load
 from archiver.paywall.verdict import Kind, Signal
@@ -31,43 +40,60 @@ class Score:
     kind: Kind | None
     truncated: bool
     confidence: float
+    signals: list[Signal]
 
 
-def _strongest(signals: list[Signal]) -> dict[str, float]:
-    strongest: dict[str, float] = {}
+def strongest(signals: list[Signal]) -> dict[str, float]:
+    """Each signal name's strongest weight: the model's inputs."""
+    values: dict[str, float] = {}
     for signal in signals:
-        strongest[signal.name] = max(strongest.get(signal.name, 0.0), signal.weight)
-    return strongest
+        values[signal.name] = max(values.get(signal.name, 0.0), signal.weight)
+    return values
 
 
-def _noisy_or(weights: list[float]) -> float:
-    remaining = 1.0
-    for weight in weights:
-        remaining *= 1.0 - min(max(weight, 0.0), 1.0)
-    return 1.0 - remaining
+def wall_kind(values: dict[str, float]) -> tuple[Kind, bool]:
+    """What kind of wall these signals describe, and whether the capture is
+    truncated, if the page is walled."""
+    rules = load("weights")
+    fired = {name for name, weight in values.items() if weight > 0}
+    soft = bool(fired.intersection(rules["soft"]))
+    truncated = bool(fired.intersection(rules["truncating"])) or (
+        bool(fired.intersection(rules["teaser"])) and not soft)
+    registration = sum(values.get(name, 0.0) for name in rules["registration"])
+    paid = sum(weight for name, weight in values.items()
+               if name.startswith("prompt.") and name not in rules["registration"])
+    if registration > 0 and registration >= paid:
+        return "registration", truncated
+    return ("hard" if truncated else "soft"), truncated
+
+
+def probability(values: dict[str, float]) -> float:
+    """The model's probability that a reader without an account is walled."""
+    model = load("weights")["model"]
+    coefficients = model["coefficients"]
+    z = model["intercept"] + sum(coefficients.get(name, 0.0) * value
+                                 for name, value in values.items())
+    return 1.0 / (1.0 + math.exp(-max(min(z, 40.0), -40.0)))
 
 
 def score(signals: list[Signal]) -> Score:
-    rules = load("weights")
-    strongest = _strongest(signals)
-    weights = dict(strongest)
-    evidence: list[float] = []
-    for group in rules["groups"].values():
-        members = [weights.pop(name) for name in group["signals"] if name in weights]
-        evidence.append(min(_noisy_or(members), group["cap"]))
-    gated = _noisy_or([*evidence, *weights.values()])
-    detected = gated >= rules["threshold"]
-    fired = {name for name, weight in strongest.items() if weight > 0}
-    soft = bool(fired.intersection(rules["soft"]))
-    teaser = bool(fired.intersection(rules["teaser"]))
-    truncated = bool(fired.intersection(rules["truncating"])) or (detected and teaser and not soft)
-    kind: Kind | None = None
-    if detected:
-        registration = sum(strongest.get(name, 0.0) for name in rules["registration"])
-        paid = sum(weight for name, weight in strongest.items()
-                   if name.startswith("prompt.") and name not in rules["registration"])
-        if registration > 0 and registration >= paid:
-            kind = "registration"
-        else:
-            kind = "hard" if truncated else "soft"
-    return Score(detected, kind, truncated, gated if detected else 1.0 - gated)
+    values = strongest(signals)
+    coefficients = load("weights")["model"]["coefficients"]
+    counted: set[str] = set()
+    explained: list[Signal] = []
+    for signal in sorted(signals, key=lambda signal: -signal.weight):
+        # a name counts once, by its strongest evidence; the others are listed at 0
+        coefficient = 0.0 if signal.name in counted else coefficients.get(signal.name, 0.0)
+        share = coefficient * signal.weight
+        counted.add(signal.name)
+        explained.append(replace(signal, contribution=share))
+    chance = probability(values)
+    decisive = any(values.get(name, 0.0) >= least
+                   for name, least in load("weights")["decisive"].items())
+    detected = decisive or chance >= load("weights")["model"]["threshold"]
+    kind, truncated = wall_kind(values)
+    truncating = bool(set(load("weights")["truncating"]).intersection(
+        name for name, weight in values.items() if weight > 0))
+    confidence = max(chance, 0.5) if detected else 1.0 - chance
+    return Score(detected, kind if detected else None, truncated if detected else truncating,
+                 confidence, explained)

@@ -21,18 +21,23 @@ NOT_WALLED = "none"
 
 @dataclass(frozen=True)
 class Signal:
-    """One piece of evidence: the rule's name, its weight, and what it matched."""
+    """One piece of evidence: the rule's name, its weight (the strength of the
+    evidence, the model's input), what it matched, and what it contributed to
+    the log-odds of a wall (the fitted coefficient times the weight)."""
 
     name: str
     weight: float
     evidence: str
+    contribution: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "weight": round(self.weight, 3), "evidence": self.evidence}
+        return {"name": self.name, "weight": round(self.weight, 3), "evidence": self.evidence,
+                "contribution": round(self.contribution, 3)}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Signal:
-        return cls(str(data["name"]), float(data["weight"]), str(data.get("evidence", "")))
+        return cls(str(data["name"]), float(data["weight"]), str(data.get("evidence", "")),
+                   float(data.get("contribution", 0.0)))
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 Every signal's weight, every prompt weight by position and every truncation
 limit is read here, so a rule names a signal and never digs through the file.
-Scoring reads the rest of the file (threshold, groups) itself.
+Scoring reads the rest of the file (the fitted model, kinds) itself.
 """
 
 from __future__ import annotations

@@ -33,7 +33,7 @@ def test_json_output_is_the_stored_verdict(capsys, tmp_path: Path):
     assert run_detect(str(packed), "--json") == 0
     document = json.loads(capsys.readouterr().out)
     assert document["detected"] is True and document["kind"] == "hard"
-    assert {"name", "weight", "evidence"} == set(document["signals"][0])
+    assert {"name", "weight", "evidence", "contribution"} == set(document["signals"][0])
 
 
 def test_standard_input_and_bad_html(capsys, monkeypatch):

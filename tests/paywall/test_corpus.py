@@ -20,8 +20,11 @@ from archiver.paywall import detect_paywall
 KNOWN_TRUNCATED = {"fr/LeMonde_2023_09_01.html.gz", "pl/Rzeczpospolita_2025_02_02.html.gz",
                    "jp/ChunichiShimbun_2025_01_13.html.gz"}
 CLOSED = {"paywalled", "metered", "registration"}
-# Of the 254 complete articles, how many may be flagged: 2% (each one listed on failure).
-MAX_FALSE_ALARMS = 5
+# Of the 254 complete articles, how many may be flagged (each one listed on
+# failure): the fitted model of Dec 2026 flags 10 (4%; the hand-set rules before it
+# flagged 5 but found half as many real walls). A bound against regression, not
+# the goal: see benchmarks/paywall/README.md.
+MAX_FALSE_ALARMS = 10
 
 
 def test_fundus_declarations_truncation_and_false_alarms(fundus: Path):

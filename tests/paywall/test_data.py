@@ -5,23 +5,45 @@ from __future__ import annotations
 
 import pytest
 
-from archiver.paywall.data import DATA_DIR, load, prompt_files
+from archiver.languages import (
+    LANGUAGES_DIR,
+    PROMPT_CATEGORIES,
+    SECTIONS,
+    WALL_URL_KINDS,
+    languages,
+)
+from archiver.paywall.data import DATA_DIR, load
 from archiver.paywall.patterns import PLACEHOLDERS
-from archiver.paywall.prompts import CATEGORIES
 
-REQUIRED_LANGUAGES = {"en", "fr", "de", "es", "pt", "it", "nl", "pl", "sv", "no", "da", "fi",
-                      "ar", "ja"}
-
-
-def test_every_required_language_has_a_prompt_file():
-    assert {str(language["language"]) for language in prompt_files()} >= REQUIRED_LANGUAGES
+REGIONAL_LANGUAGES = {"hi", "bn", "ur", "fa", "id", "ms", "vi", "th", "sw", "ha", "am", "he",
+                      "el", "hu", "ro", "uk", "bg", "hr", "sr", "sk", "sl", "lt", "lv", "et", "ca"}
 
 
-@pytest.mark.parametrize("language", prompt_files(), ids=lambda data: str(data["language"]))
-def test_prompt_files_hold_only_known_categories_of_phrases(language):
-    assert set(language) - {"language"} <= set(CATEGORIES)
-    for category in CATEGORIES:
-        for phrase in language.get(category) or []:
+def test_forty_languages_and_the_regional_ones_have_a_file():
+    codes = {language["language"] for language in languages()}
+    assert len(codes) >= 40
+    assert codes >= REGIONAL_LANGUAGES | {"en", "fr", "de", "es", "pt", "ja", "ar"}
+
+
+@pytest.mark.parametrize("language", languages(), ids=lambda data: data["language"])
+def test_every_language_file_has_every_section(language):
+    """Adding a language is adding one file, complete: a missing section would
+    silently leave the language out of that rule."""
+    path = LANGUAGES_DIR / f"{language['language']}.yaml"
+    assert path.exists() and language["name"]
+    assert set(language) == {"language", "name", *SECTIONS}
+    assert set(language["prompts"]) == set(PROMPT_CATEGORIES)
+    assert set(language["wall_urls"]) == set(WALL_URL_KINDS)
+    for section in ("currencies", "hub_words"):
+        assert isinstance(language[section], list), section
+    assert any(language["prompts"][category] for category in ("remaining", "continue"))
+    assert language["currencies"]
+
+
+@pytest.mark.parametrize("language", languages(), ids=lambda data: data["language"])
+def test_prompts_are_phrases_the_pattern_compiler_understands(language):
+    for category in PROMPT_CATEGORIES:
+        for phrase in language["prompts"][category] or []:
             assert isinstance(phrase, str) and phrase.strip(), (category, phrase)
             assert not phrase.startswith(("{word}", "{...}")), (
                 f"{phrase!r}: a phrase opening with a wildcard is tried at every position")
@@ -30,13 +52,13 @@ def test_prompt_files_hold_only_known_categories_of_phrases(language):
                     assert any(p in phrase for p in PLACEHOLDERS), phrase
 
 
-def test_weights_name_every_signal_the_scoring_groups_use():
+def test_weights_name_only_known_signals():
     weights = load("weights")
     known = set(weights["signals"]) | {f"prompt.{name}" for name in weights["prompts"]}
-    for group in weights["groups"].values():
-        assert set(group["signals"]) <= known
-    for key in ("soft", "registration", "truncating", "teaser"):
+    for key in ("soft", "registration", "truncating", "teaser", "decisive"):
         assert set(weights[key]) <= known, key
+    assert set(weights["model"]["coefficients"]) <= known
+    assert 0 < weights["model"]["threshold"] < 1
 
 
 def test_vendor_entries_have_a_name_and_only_known_traces():
