@@ -7,8 +7,8 @@ the catalog instead of being extracted and detected again: about 30 ms of CPU
 per real article page saved, and only link discovery parses it.
 
 :func:`detector_version` is the package version plus a hash of every file in
-``archiver/paywall/data/``, so any changed rule, phrase or weight invalidates
-the stored verdicts by itself; ``ARCHIVER_REANALYSE`` (``archiver crawl
+``archiver/paywall/data/`` and ``archiver/languages/``, so any changed rule,
+phrase or weight invalidates the stored verdicts by itself; ``ARCHIVER_REANALYSE`` (``archiver crawl
 --reanalyse``) re-runs them all anyway.
 """
 
@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from archiver import __version__
 from archiver.capture.link import RecordLink
 from archiver.extraction import ArticleText
+from archiver.languages import LANGUAGES_DIR
 from archiver.paywall.data import DATA_DIR
 from archiver.paywall.verdict import PaywallVerdict
 
@@ -33,9 +34,9 @@ if TYPE_CHECKING:
 def detector_version() -> str:
     """``<package version>+<12 hex digits of the rule files' hash>``."""
     digest = hashlib.sha256()
-    for path in sorted(DATA_DIR.rglob("*")):
-        if path.is_file():
-            digest.update(path.relative_to(DATA_DIR).as_posix().encode() + b"\0")
+    for root in (DATA_DIR, LANGUAGES_DIR):
+        for path in sorted(root.rglob("*.yaml")):
+            digest.update(path.relative_to(root.parent).as_posix().encode() + b"\0")
             digest.update(path.read_bytes() + b"\0")
     return f"{__version__}+{digest.hexdigest()[:12]}"
 

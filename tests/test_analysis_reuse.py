@@ -83,7 +83,7 @@ def test_a_changed_rule_file_is_a_new_detector_version(tmp_path: Path, monkeypat
     same = archiver.reuse.detector_version.__wrapped__()
     assert same == detector_version() and same.startswith(__version__ + "+")
     weights = rules / "weights.yaml"
-    weights.write_text(weights.read_text().replace("threshold: 0.55", "threshold: 0.56"))
+    weights.write_text(weights.read_text().replace("threshold: 0.5\n", "threshold: 0.51\n"))
     assert archiver.reuse.detector_version.__wrapped__() != same
 
 
