@@ -77,6 +77,8 @@ class ConsoleHandler(logging.Handler):
             return record.levelno >= logging.ERROR
         if self.verbosity >= 2:
             return True
+        if record.name == "scrapy.crawler" and str(record.msg).startswith("Received "):
+            return True  # "Received SIGINT, shutting down gracefully. Send again to force"
         if record.name in QUIET_LOGGERS and record.levelno < logging.ERROR:
             return self.verbosity >= 1
         own = record.name.split(".")[0] in OWN_LOGGERS
