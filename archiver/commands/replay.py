@@ -10,9 +10,9 @@ import sys
 from pathlib import Path
 
 from archiver.console.errors import UsageError
+from archiver.layout import REPLAY_DIRNAME, OutputLayout
 from archiver.run.outcome import ExitCode
 from archiver.toolkit.replay import (
-    COLLECTION_DIR,
     PywbMissing,
     build_collection,
     default_venv,
@@ -37,7 +37,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--port", type=int, default=8080, help="port on 127.0.0.1 (8080)")
     parser.add_argument("--collection", default="crawl", help="pywb collection name (crawl)")
     parser.add_argument("--root", type=Path, metavar="PATH",
-                        help=f"where the pywb collection lives (default: DIR/{COLLECTION_DIR})")
+                        help=f"where the pywb collection lives (default: DIR/{REPLAY_DIRNAME})")
     parser.add_argument("--install-pywb", action="store_true",
                         help=f"install pywb into its own virtual environment ({default_venv()} "
                              "or $ARCHIVER_PYWB_VENV) and exit")
@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
         pywb = find_pywb()
     except PywbMissing as error:
         raise UsageError(str(error)) from None
-    root = args.root or args.directory / COLLECTION_DIR
+    root = args.root or OutputLayout.of(args.directory).replay_dir
     collection, added = build_collection(pywb, root, args.collection, warcs)
     print(f"collection {collection.name} in {root}: {len(warcs)} WARC files "
           f"({len(added)} added now)", flush=True)

@@ -28,7 +28,6 @@ VENV_ENV = "ARCHIVER_PYWB_VENV"
 
 LOOPBACK = "127.0.0.1"
 WAYBACK_LOG = "wayback.log"
-COLLECTION_DIR = "replay"
 """Where, under a crawl directory, the pywb collection is built."""
 
 
