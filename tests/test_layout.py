@@ -15,10 +15,9 @@ from tests.catalog.site import (
     cataloged_paths,
     listing,
     validated,
-    wait_for,
     warcio_check,
 )
-from tests.crawling import FAST, Record, run_archiver
+from tests.crawling import FAST, Record, run_archiver, wait_for
 
 ARTICLES = [f"/news/w{n}" for n in range(1, 5)]
 

@@ -12,8 +12,6 @@ import random
 import sqlite3
 import subprocess
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 from archiver.demo.server import Route
@@ -87,13 +85,6 @@ def warcio_check(files: list[str]) -> subprocess.CompletedProcess[str]:
         capture_output=True, text=True, timeout=120,
     )
 
-
-def wait_for(condition: Callable[[], bool], what: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.1)
 
 
 def cataloged_paths(output: Path, base_url: str, crawl_id: str) -> set[str]:

@@ -25,10 +25,9 @@ from tests.catalog.site import (
     cataloged_paths,
     listing,
     validated,
-    wait_for,
     warcio_check,
 )
-from tests.crawling import FAST, Record, run_archiver
+from tests.crawling import FAST, Record, run_archiver, wait_for
 
 ARTICLES = [f"/news/k{n}" for n in range(1, 13)]
 LATE = ["/news/late1", "/news/late2", "/news/late3"]  # linked only from the slow page

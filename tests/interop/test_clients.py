@@ -26,9 +26,9 @@ from pathlib import Path
 
 import pytest
 
-from archiver.toolkit.replay import Pywb, start_wayback, wait_until_serving
+from archiver.toolkit.replay import Pywb
 from tests.crawling import run_archiver
-from tests.pywb import pywb_or_skip
+from tests.pywb import pywb_or_skip, running_wayback
 from tests.toolkit.conftest import SiteCrawl, tool
 
 ARTICLE_PATH = "/news/2026/11/harbour-reopens"
@@ -86,11 +86,6 @@ def pywb() -> Pywb:
     return pywb_or_skip()
 
 
-def _free_port() -> int:
-    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), http.server.BaseHTTPRequestHandler) \
-            as probe:
-        return probe.server_address[1]
-
 
 def test_pywb_imports_the_wacz_and_replays_the_article(package: Path, pywb: Pywb,
                                                         site_crawl: SiteCrawl, tmp_path: Path):
@@ -101,16 +96,10 @@ def test_pywb_imports_the_wacz_and_replays_the_article(package: Path, pywb: Pywb
         assert "does not contain any indices" not in process.stderr
     index = tmp_path / "collections" / "news" / "indexes" / "index.cdxj"
     assert ARTICLE_PATH in index.read_text()
-    port = _free_port()
-    server = start_wayback(pywb, tmp_path, port)
-    try:
-        assert wait_until_serving(f"http://127.0.0.1:{port}/news/", server)
+    with running_wayback(pywb, tmp_path, "news") as port:
         url = f"http://127.0.0.1:{port}/news/2026id_/{site_crawl.base_url}{ARTICLE_PATH}"
         with urllib.request.urlopen(url, timeout=60) as response:
             assert response.read() == ARTICLE
-    finally:
-        server.terminate()
-        server.wait(timeout=15)
 
 
 class RangeHandler(http.server.SimpleHTTPRequestHandler):

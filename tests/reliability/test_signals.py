@@ -14,8 +14,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -23,7 +21,7 @@ import pytest
 from archiver.demo.server import Route, serve
 from archiver.run.outcome import ExitCode
 from tests.catalog.site import article_page, listing, warcio_check
-from tests.crawling import FAST, run_archiver
+from tests.crawling import FAST, run_archiver, wait_for
 
 ARTICLES = [f"/news/story{n}" for n in range(1, 41)]
 GROUP = ["-s", "CONCURRENT_REQUESTS_PER_DOMAIN=4", "-s", "ARCHIVER_ANALYSIS_PROCESSES=2"]
@@ -58,13 +56,6 @@ def stop_group(process: subprocess.Popen[bytes], log: Path) -> str:
             process.wait()
     return log.read_text(errors="replace")
 
-
-def wait_for(condition: Callable[[], bool], what: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
 
 
 def fetched_articles(log_paths: list[str]) -> int:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 import io
-import subprocess
 import urllib.request
 from pathlib import Path
 
@@ -13,12 +12,9 @@ import pytest
 from archiver.paywall.rendered import HiddenText, Overlay, RenderedFacts, find_rendered_signals
 from archiver.toolkit.replay import (
     build_collection,
-    start_wayback,
-    wait_until_serving,
 )
 from tests.crawling import run_archiver
-from tests.ports import start_on_free_port
-from tests.pywb import pywb_or_skip
+from tests.pywb import pywb_or_skip, running_wayback
 from tests.render.conftest import RenderedCrawl
 from tests.render.site import MARKER, OFFSITE_IMAGE, OVERLAY_COLOUR, render_routes
 
@@ -105,25 +101,11 @@ def test_pywb_replays_the_raw_page(rendered_crawl: RenderedCrawl, tmp_path: Path
     pywb = pywb_or_skip()
     build_collection(pywb, tmp_path, "render", rendered_crawl.output.warc_files)
 
-    def start(port: int) -> subprocess.Popen[bytes] | None:
-        server = start_wayback(pywb, tmp_path, port)
-        if wait_until_serving(f"http://127.0.0.1:{port}/render/", server) and (
-            server.poll() is None
-        ):
-            return server
-        server.terminate()
-        server.wait(timeout=15)
-        return None
-
-    port, server = start_on_free_port(start)
-    try:
+    with running_wayback(pywb, tmp_path, "render") as port:
         url = f"{rendered_crawl.base_url}/news/2026/11/{SOFT}"
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/render/2026id_/{url}",
                                     timeout=30) as replayed:
             body = replayed.read()
-    finally:
-        server.terminate()
-        server.wait(timeout=15)
     assert body == render_routes()[f"/news/2026/11/{SOFT}"].body
 
 

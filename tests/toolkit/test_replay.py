@@ -19,12 +19,10 @@ import pytest
 from archiver.toolkit.replay import (
     Pywb,
     build_collection,
-    start_wayback,
-    wait_until_serving,
 )
 from tests.crawling import run_archiver
-from tests.ports import candidate_port, start_on_free_port
-from tests.pywb import pywb_or_skip
+from tests.ports import candidate_port
+from tests.pywb import pywb_or_skip, running_wayback
 from tests.toolkit.conftest import CSS_COLOUR, SiteCrawl, toolkit_routes
 
 COLLECTION = "news"
@@ -60,23 +58,8 @@ def replay(site_crawl: SiteCrawl, pywb: Pywb, tmp_path_factory) -> Iterator[Repl
     root = tmp_path_factory.mktemp("pywb")
     _, added = build_collection(pywb, root, COLLECTION, site_crawl.output.warc_files)
 
-
-    def start(port: int) -> subprocess.Popen[bytes] | None:
-        server = start_wayback(pywb, root, port)
-        if wait_until_serving(f"http://127.0.0.1:{port}/{COLLECTION}/", server) and (
-            server.poll() is None
-        ):
-            return server
-        server.terminate()
-        server.wait(timeout=15)
-        return None
-
-    port, server = start_on_free_port(start)
-    try:
+    with running_wayback(pywb, root, COLLECTION) as port:
         yield Replay(port, root, added)
-    finally:
-        server.terminate()
-        server.wait(timeout=15)
 
 
 def test_collection_holds_the_crawls_warcs(replay: Replay, site_crawl: SiteCrawl, pywb: Pywb):
