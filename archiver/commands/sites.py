@@ -174,7 +174,7 @@ def probe(args: argparse.Namespace, directory: Path) -> int:
     print_probe(results)
     stale = sum(r.stale for r in results)
     print(f"{len(results) - stale} of {len(results)} robots.txt, feeds and sitemaps work; "
-          f"{stale} stale. Report: {report}; WARCs in {args.output}")
+          f"{stale} stale. Report: {report}; WARCs in {result.layout.warc_dir}")
     if not result.ok:
         print(f"probe crawl ended with {result.finish_reason}", file=sys.stderr)
         return result.exit_code or ExitCode.FAILED
