@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from archiver.console.table import format_table
 from archiver.layout import CATALOG_FILENAME, default_catalog_url
 from archiver.run.outcome import ExitCode
 
@@ -55,12 +56,6 @@ def _row(crawl: Crawl) -> tuple[str, ...]:
     )
 
 
-def _table(rows: list[tuple[str, ...]]) -> str:
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True))
-                     .rstrip() for row in rows)
-
-
 def _as_json(crawl: Crawl) -> str:
     return json.dumps({
         "id": crawl.id, "spider": crawl.spider, "status": crawl.status,
@@ -88,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
             for crawl in crawls:
                 print(_as_json(crawl))
         elif crawls:
-            print(_table([COLUMNS, *map(_row, crawls)]))
+            print(format_table([COLUMNS, *map(_row, crawls)]))
             for crawl in crawls:
                 for site, url in ((crawl.summary or {}).get("access_lost") or {}).items():
                     print(f"{crawl.id}: expected full access lost on {site}, gated from {url}")

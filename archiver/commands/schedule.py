@@ -13,9 +13,9 @@ next run) and 75 (the previous run still holds the lock; this one skipped).
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shlex
-import shutil
 import sys
 import zlib
 from dataclasses import dataclass
@@ -128,8 +128,13 @@ def _jobs(args: argparse.Namespace) -> list[Job]:
 
 
 def archiver_command() -> list[str]:
-    found = shutil.which("archiver")
-    return [found] if found else [sys.executable, "-m", "archiver"]
+    """The archiver running now, by absolute path: the units and cron lines run this
+    same install whatever PATH systemd or cron give them (cron's is /usr/bin:/bin), and
+    whichever other ``archiver`` another checkout or venv puts first on the operator's."""
+    script = Path(sys.argv[0])
+    if script.name == "archiver" and script.is_file():  # the console script
+        return [os.path.abspath(script)]
+    return [sys.executable, "-m", "archiver"]  # python -m archiver
 
 
 def systemd_units(job: Job, interval: Interval, minute: int, hour: int) -> str:

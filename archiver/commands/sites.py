@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from archiver.console.errors import UsageError
+from archiver.console.table import format_table
 from archiver.run.outcome import ExitCode
 
 if TYPE_CHECKING:
@@ -113,14 +114,6 @@ def validate(paths: list[Path]) -> int:
     return ExitCode.FAILED if bad else ExitCode.OK
 
 
-def print_table(rows: list[tuple[str, ...]]) -> None:
-    """Columns padded to their widest cell; the last one, the longest, left ragged."""
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
-    for row in rows:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False))
-              + "  " + row[-1])
-
-
 def list_sites(paths: list[Path], wanted: SiteFilter) -> int:
     loaded, bad = load_each(paths)
     try:
@@ -131,7 +124,7 @@ def list_sites(paths: list[Path], wanted: SiteFilter) -> int:
     for config in configs:
         rows.append((config.name, config.country or "-", config.language or "-",
                      config.region or "-", config.home[0], config.title or "-"))
-    print_table(rows)
+    print(format_table(rows))
     if bad:
         print(f"{bad} config(s) invalid: run `archiver sites validate`", file=sys.stderr)
     return ExitCode.FAILED if bad else ExitCode.OK
@@ -190,4 +183,4 @@ def print_probe(results: list[ProbeResult]) -> None:
                      "-" if r.entries is None else str(r.entries),
                      f"{r.newest:%Y-%m-%d %H:%M}" if r.newest else "-", r.url,
                      "; ".join([verdict, *r.notes])))
-    print_table(rows)
+    print(format_table(rows))

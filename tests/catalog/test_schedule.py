@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shlex
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -31,8 +34,10 @@ def test_systemd_units_for_a_url_crawl(tmp_path: Path):
     found = units(printed.stdout)
     assert set(found) == {"archiver-127.0.0.1.service", "archiver-127.0.0.1.timer"}
     service = found["archiver-127.0.0.1.service"]
-    assert re.search(r"^ExecStart=\S+ crawl --url http://127.0.0.1:9/ --output "
-                     + re.escape(str(tmp_path / "127.0.0.1")) + "$", service, re.MULTILINE)
+    this_archiver = shlex.join([sys.executable, "-m", "archiver"])
+    assert re.search("^ExecStart=" + re.escape(this_archiver) + " crawl --url "
+                     "http://127.0.0.1:9/ --output " + re.escape(str(tmp_path / "127.0.0.1"))
+                     + "$", service, re.MULTILINE)
     assert "SuccessExitStatus=3 75" in service and "KillSignal=SIGINT" in service
     calendar = re.search(r"^OnCalendar=(.+)$", found["archiver-127.0.0.1.timer"], re.MULTILINE)
     assert calendar and re.fullmatch(r"\*-\*-\* 0[0-5]/6:\d\d:00", calendar[1])
@@ -70,12 +75,27 @@ def test_the_cron_line_runs_a_crawl(tmp_path: Path):
         line = printed.stdout.strip().splitlines()[-1]
         fields = line.split(" ", 5)
         assert re.fullmatch(r"\d{1,2}-59/15", fields[0]) and fields[1:5] == ["*"] * 4
+        # the archiver that printed the line (this interpreter's), not one found on PATH
+        assert f" && {shlex.join([sys.executable, '-m', 'archiver'])} crawl " in fields[5]
         (tmp_path / "local").mkdir()
         ran = subprocess.run(["sh", "-c", fields[5].replace("\\%", "%")], capture_output=True,
-                             text=True, timeout=120)
+                             text=True, timeout=120, env={**os.environ, "PATH": "/usr/bin:/bin"})
     assert ran.returncode == 0 and ran.stdout == "", "cron mails output only on failure"
     assert list((tmp_path / "local" / "warc").glob("*.warc.gz"))
     assert "crawl " in (tmp_path / "local" / "cron.log").read_text()
+
+
+def test_the_console_script_names_itself_by_absolute_path(tmp_path: Path):
+    """Run as the installed ``archiver`` script, from a PATH that does not hold it."""
+    script = Path(sys.executable).parent / "archiver"
+    if not script.is_file():
+        pytest.skip(f"{script}: no console script beside this interpreter (not a pip install)")
+    printed = subprocess.run([str(script), "schedule", "--url", "http://127.0.0.1:9/",
+                              "--format", "cron", "--output", str(tmp_path)],
+                             capture_output=True, text=True, timeout=60,
+                             env={**os.environ, "PATH": "/usr/bin:/bin"})
+    assert printed.returncode == 0, printed.stderr
+    assert f" && {shlex.quote(str(script))} crawl --url " in printed.stdout
 
 
 def test_bad_intervals_and_missing_catalogs_are_explained(tmp_path: Path):
