@@ -2,14 +2,17 @@
 
 Errors make a record unusable or untrustworthy: a block or payload digest that
 does not match (warcio's check), a torn record, a stretch that does not parse,
-an empty file, a file that is not a WARC, an HTTP record without HTTP headers,
-and ``Transfer-Encoding: chunked`` over a body that is not chunked (pywb cannot
-replay it). Warnings are what WARC 1.0/1.1 allow but this crawler never writes,
-so a third party's valid archive passes with notes: WARC/1.0 records and ARC
-files, ``dns:`` records, bodies stored chunked with their ``Transfer-Encoding``
-(the spec asks for the response as received), a first record that is not
-``warcinfo``, references to records in other files, and an HTTP
-``Content-Length`` that differs from the stored body. A warning is printed once
+an empty file, a file that is not a WARC, an HTTP record whose block holds
+something other than an HTTP message, and ``Transfer-Encoding: chunked`` over a
+body that is not chunked (pywb cannot replay it). Warnings are what WARC 1.0/1.1
+(or warcio's lenient ARC reading) allow but this crawler never writes, so a third
+party's valid archive passes with notes: WARC/1.0 records and ARC files, ARC
+lengths that are not a number (warcio reads the record as empty, and a record
+whose bytes are then misread is an error of its own), HTTP records with an empty
+block (nothing stored, nothing lost), ``dns:`` records, bodies stored chunked with
+their ``Transfer-Encoding`` (the spec asks for the response as received), a first
+record that is not ``warcinfo``, references to records in other files, and an
+HTTP ``Content-Length`` that differs from the stored body. A warning is printed once
 per file and kind, with the first offset and the count, so a Heritrix file of
 10,000 WARC/1.0 records gets one line, not 10,000.
 """
@@ -110,6 +113,8 @@ def _record_problems(name: str, offset: int, record: ArcWarcRecord, notes: _Note
             yield Problem(name, offset, record_id, problem)
     if arc:
         notes.add("ARC record (we write WARC/1.1)", offset)
+        if not (headers.get_header("Content-Length") or "").isdigit():
+            notes.add("ARC record with an invalid length (read as empty)", offset)
     elif headers.protocol != f"WARC/{WARC_VERSION}":
         version = headers.protocol or "no version line"
         notes.add(f"{version} record (we write WARC/{WARC_VERSION})", offset)
@@ -119,7 +124,15 @@ def _record_problems(name: str, offset: int, record: ArcWarcRecord, notes: _Note
         return
     http = record.http_headers
     if http is None or not http.statusline:
-        yield Problem(name, offset, record_id, f"{record.rec_type} record without HTTP headers")
+        headers_length = http.total_len if http is not None else 0
+        if record.length is not None and record.length <= headers_length:
+            # nothing was stored, so nothing is lost or misread: pywb replays it as an
+            # empty 200 (warcio's bad.arc: lengths -1, 1 and 'abc')
+            notes.add(f"{record.rec_type} record with an empty block (no HTTP message)",
+                      offset)
+        else:
+            yield Problem(name, offset, record_id,
+                          f"{record.rec_type} record without HTTP headers")
         return
     if _chunked_header(record):
         body = record.raw_stream.read()

@@ -36,5 +36,6 @@ def run(args: argparse.Namespace) -> int:
             failed += 1
         else:
             warnings = len(problems)
-            print(f"{path}: ok" + (f" ({warnings} warnings)" if warnings else ""))
+            plural = "s" if warnings > 1 else ""
+            print(f"{path}: ok" + (f" ({warnings} warning{plural})" if warnings else ""))
     return ExitCode.FAILED if failed else ExitCode.OK

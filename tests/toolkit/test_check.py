@@ -159,3 +159,40 @@ def test_records_without_a_target_uri_are_named_not_a_traceback(tmp_path: Path):
     assert len(errors) == 1 and errors[0].startswith(f"{warc}: offset {offsets[4]} ")
     assert errors[0].endswith("error: response record without WARC-Target-URI "
                               "(replay cannot find it)")
+
+
+def test_empty_records_and_loose_arc_lengths_are_warnings(tmp_path: Path):
+    """An ARC file as old crawlers left them: a length of -1 or a word where the number
+    goes, a record holding only a line break. warcio reads each as an empty record; nothing
+    is stored, so nothing is lost, and the good record after them is read whole."""
+    body = b"HTTP/1.0 200 OK\r\nContent-Type: text/html\r\n\r\n" + PAGE
+    lines = [b"filedesc://old.arc 127.0.0.1 20140301000000 text/plain -1\n"
+             b"1 0 Old\nURL IP-address Archive-date Content-type Archive-length\n\n",
+             b"http://news.example/a 127.0.0.1 20140301000000 text/html -1\n\n",
+             b"http://news.example/b 127.0.0.1 20140301000000 text/html 1\n\n\n",
+             b"http://news.example/c 127.0.0.1 20140301000000 text/html abc\n\n",
+             b"http://news.example/d 127.0.0.1 20140301000000 text/html %d\n%s\n"
+             % (len(body), body)]
+    arc = tmp_path / "old.arc"
+    arc.write_bytes(b"".join(lines))
+    offsets = [sum(map(len, lines[:n])) for n in range(len(lines))]
+    empty = tmp_path / "empty-response.warc"
+    offsets_empty = write_warc(empty, extra=[lambda w: w.create_warc_record(
+        "http://news.example/empty", "response", payload=BytesIO(b""), length=0)])
+    process = check(arc, empty)
+    assert_readable(process)
+    assert process.returncode == 0, process.stdout
+    lines_out = process.stdout.splitlines()
+    assert f"{arc}: offset {offsets[0]}: warning: ARC record with an invalid length " \
+           "(read as empty) (3 records, first here)" in lines_out
+    assert f"{arc}: offset {offsets[1]}: warning: response record with an empty block " \
+           "(no HTTP message) (3 records, first here)" in lines_out
+    assert f"{arc}: ok (3 warnings)" in lines_out
+    assert lines_out[-2:] == [f"{empty}: offset {offsets_empty[-1]}: warning: response "
+                              "record with an empty block (no HTTP message)",
+                              f"{empty}: ok (1 warning)"]
+    index = run_archiver("index", str(arc))
+    assert index.returncode == 0
+    whole = [line for line in index.stdout.splitlines() if line.startswith("example,news)/d ")]
+    assert len(whole) == 1 and '"status": "200"' in whole[0], index.stdout
+    assert f'"offset": "{offsets[4]}"' in whole[0]
