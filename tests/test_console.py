@@ -192,3 +192,28 @@ def test_replay_refuses_a_busy_port_before_printing_a_url(tmp_path: Path):
     assert process.returncode == 2
     assert f"127.0.0.1:{port} is in use" in process.stderr
     assert "http://" not in process.stdout
+
+
+def test_the_report_shows_long_run_labels_and_site_names_whole():
+    from archiver.toolkit.report import ReportArticle, ReportData, Run, render_report
+
+    run_ids = ["weekly-crawl-of-the-regional-press-of-north-rhine-westphalia-2026-12-01",
+               "weekly-crawl-of-the-regional-press-of-north-rhine-westphalia-2026-12-08"]
+    site = "www.a-very-long-regional-newspaper-host-name.example.org"
+    walled = {"detected": True, "kind": "hard", "signals": []}
+    articles = [ReportArticle(f"http://{host}/story", "Story", run, when, verdict)
+                for host in (site, "short.example")
+                for run, when, verdict in ((run_ids[0], "2026-12-01T08:00:00Z", None),
+                                           (run_ids[1], "2026-12-08T08:00:00Z", walled))]
+    runs = [Run(run_ids[0], "2026-12-01T08:00:00Z"), Run(run_ids[1], "2026-12-08T08:00:00Z")]
+    html = render_report(ReportData(articles, runs, "test"), "Report")
+    chart = html[html.index("run by run</h2>"):]
+    chart = chart[:chart.index("</svg>")]
+    for run_id in run_ids:
+        assert f"<td>{run_id}</td>" in html, "the run table names each run whole"
+        assert f", {run_id}: " in chart, "each point's tooltip names its run whole"
+    axis = re.findall(r'text-anchor="middle" font-family="sans-serif" font-size="12">([^<]*)<',
+                      chart)
+    assert axis == ["1", "2"], "the axis numbers the runs, as the table's # column does"
+    assert f"<td>{site}</td>" in html and f"</i>{site}</span>" in html, "site names whole"
+    assert "<tspan" not in html and "…" not in html

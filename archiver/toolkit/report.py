@@ -26,7 +26,7 @@ from archiver.catalog.store import CatalogStore
 from archiver.layout import CATALOG_FILENAME, default_catalog_url
 from archiver.paywall.verdict import KINDS
 from archiver.toolkit.inputs import InputError, item_files, read_items
-from archiver.toolkit.svg import Segment, line_chart, stacked_bars
+from archiver.toolkit.svg import Segment, line_chart, series_colour, share_bar
 
 KIND_COLOURS = {"hard": "#c0392b", "soft": "#e67e22", "registration": "#8e44ad",
                 "free": "#27ae60"}
@@ -166,7 +166,10 @@ td.num { text-align: right; }
 .state-registration { color: #8e44ad; font-weight: bold; }
 .state-free { color: #27ae60; }
 details summary { cursor: pointer; }
-.legend span { display: inline-block; margin-right: 1rem; }
+.legend span { display: inline-block; margin-right: 1rem; overflow-wrap: anywhere; }
+td { overflow-wrap: anywhere; }
+td.num { white-space: nowrap; }
+td.bar { min-width: 240px; }
 .legend i { display: inline-block; width: .8rem; height: .8rem; margin-right: .3rem; }
 """
 
@@ -175,34 +178,41 @@ def _share(count: int, total: int) -> str:
     return f"{count / total:.0%}" if total else NONE
 
 
+def _legend(entries: Iterable[tuple[str, str]]) -> str:
+    """Colour keys in HTML, where a long name wraps rather than being cut."""
+    keys = "".join(f'<span><i style="background:{colour}"></i>{escape(name)}</span>'
+                   for name, colour in entries)
+    return f'<div class="legend">{keys}</div>'
+
+
 def _site_section(articles: Sequence[ReportArticle]) -> str:
     counts = shares_by_site(articles)
     states = [*KINDS, "free"]
-    rows, bars = [], []
+    rows = []
     for site, counter in counts.items():
         total = sum(counter.values())
         walled = total - counter["free"]
         cells = "".join(f'<td class="num">{counter[s]} ({_share(counter[s], total)})</td>'
                         for s in states)
+        bar = share_bar(site, [Segment(s, counter[s] / total, KIND_COLOURS[s]) for s in states])
         rows.append(f"<tr><td>{escape(site)}</td><td class=\"num\">{total}</td>"
-                    f'<td class="num">{_share(walled, total)}</td>{cells}</tr>')
-        bars.append((site, [Segment(s, counter[s] / total, KIND_COLOURS[s]) for s in states]))
-    legend = "".join(f'<span><i style="background:{KIND_COLOURS[s]}"></i>{s}</span>'
-                     for s in states)
+                    f'<td class="num">{_share(walled, total)}</td>{cells}'
+                    f'<td class="bar">{bar}</td></tr>')
     head = "".join(f"<th>{s}</th>" for s in states)
     return (
         "<h2>Paywalled articles per site and kind</h2>"
-        f'<div class="legend">{legend}</div>{stacked_bars(bars)}'
-        f"<table><tr><th>site</th><th>articles</th><th>paywalled</th>{head}</tr>"
-        f"{''.join(rows)}</table>"
+        + _legend((s, KIND_COLOURS[s]) for s in states)
+        + f"<table><tr><th>site</th><th>articles</th><th>paywalled</th>{head}"
+        f"<th>share</th></tr>{''.join(rows)}</table>"
     )
 
 
 def _runs_section(articles: Sequence[ReportArticle], runs: Sequence[Run]) -> str:
+    """The chart's axis numbers the runs; the table beside it names each one whole."""
     series = paywalled_share_by_run(articles, runs)
-    labels = [run.crawl_id for run in runs]
     rows = "".join(
-        f"<tr><td>{escape(run.crawl_id)}</td><td>{escape(run.started)}</td>"
+        f'<tr><td class="num">{i + 1}</td><td>{escape(run.crawl_id)}</td>'
+        f"<td>{escape(run.started)}</td>"
         f"<td>{escape(run.status) if run.status else NONE}</td>"
         f'<td class="num">{sum(a.crawl_id == run.crawl_id for a in articles)}</td>'
         + "".join(f'<td class="num">{NONE if v[i] is None else f"{v[i]:.0%}"}</td>'
@@ -211,10 +221,14 @@ def _runs_section(articles: Sequence[ReportArticle], runs: Sequence[Run]) -> str
         for i, run in enumerate(runs)
     )
     head = "".join(f"<th>{escape(name)}</th>" for name in series)
+    chart = line_chart([str(i + 1) for i in range(len(runs))],
+                       [f"run {i + 1}, {run.crawl_id}" for i, run in enumerate(runs)],
+                       list(series.items()))
     return (
         "<h2>Paywalled share over time, run by run</h2>"
-        + line_chart([label[:30] for label in labels], list(series.items()))
-        + "<table><tr><th>run</th><th>started</th><th>status</th><th>articles</th>"
+        + _legend((name, series_colour(i)) for i, name in enumerate(series))
+        + chart
+        + "<table><tr><th>#</th><th>run</th><th>started</th><th>status</th><th>articles</th>"
         f"{head}</tr>{rows}</table>"
     )
 

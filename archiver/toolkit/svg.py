@@ -1,7 +1,7 @@
 """Small inline SVG charts for the static report.
 
-No plotting library is installed with the crawler (matplotlib and its numpy
-stack would triple the install for two charts, and its SVG output embeds fonts
+No plotting library is installed with the crawler (matplotlib would bring numpy
+and half a dozen other packages for two charts, and its SVG output embeds fonts
 and ids that bloat a page with many charts); two chart types of a few dozen
 lines each are all the report needs, and they work in any browser, offline,
 without scripts.
@@ -26,41 +26,51 @@ class Segment:
     colour: str
 
 
-def stacked_bars(rows: Sequence[tuple[str, Sequence[Segment]]], width: int = 640) -> str:
-    """One horizontal bar per row, its segments' shares stacked to 100%."""
-    label_width, bar_height, gap = 200, 20, 8
-    plot = width - label_width - 10
-    height = len(rows) * (bar_height + gap) + gap
+def share_bar(label: str, segments: Sequence[Segment], width: int = 240,
+              height: int = 18) -> str:
+    """One horizontal bar, its segments' shares stacked to 100%.
+
+    The bar carries no text label: it sits in a table row whose first cell names
+    it, so a long site name wraps there and is shown whole.
+    """
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-             f'viewBox="0 0 {width} {height}" role="img" aria-label="shares per row">']
-    for index, (label, segments) in enumerate(rows):
-        y = gap + index * (bar_height + gap)
-        parts.append(f'<text x="{label_width - 6}" y="{y + 14}" text-anchor="end" {FONT}>'
-                     f"{escape(label)}</text>")
-        x = float(label_width)
-        for segment in segments:
-            w = plot * segment.value
-            if w <= 0:
-                continue
-            parts.append(
-                f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{bar_height}" '
-                f'fill="{segment.colour}"><title>{escape(segment.label)}: '
-                f"{segment.value:.0%}</title></rect>"
-            )
-            if w > 30:
-                parts.append(f'<text x="{x + w / 2:.1f}" y="{y + 14}" text-anchor="middle" '
-                             f'fill="#fff" {FONT}>{segment.value:.0%}</text>')
-            x += w
+             f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(label)}">']
+    x = 0.0
+    for segment in segments:
+        w = width * segment.value
+        if w <= 0:
+            continue
+        parts.append(
+            f'<rect x="{x:.1f}" y="0" width="{w:.1f}" height="{height}" '
+            f'fill="{segment.colour}"><title>{escape(segment.label)}: '
+            f"{segment.value:.0%}</title></rect>"
+        )
+        if w > 30:
+            parts.append(f'<text x="{x + w / 2:.1f}" y="{height - 5}" text-anchor="middle" '
+                         f'fill="#fff" {FONT}>{segment.value:.0%}</text>')
+        x += w
     parts.append("</svg>")
     return "".join(parts)
 
 
-def line_chart(x_labels: Sequence[str], series: Sequence[tuple[str, Sequence[float | None]]],
-               width: int = 640, height: int = 260) -> str:
-    """Shares (0..1) per x position, one line per series; ``None`` leaves a gap."""
-    left, right, top, bottom = 44, 150, 10, 60
+def series_colour(index: int) -> str:
+    """The colour of a :func:`line_chart` series, for the legend drawn beside it."""
+    return PALETTE[index % len(PALETTE)]
+
+
+def line_chart(ticks: Sequence[str], titles: Sequence[str],
+               series: Sequence[tuple[str, Sequence[float | None]]],
+               width: int = 640, height: int = 240) -> str:
+    """Shares (0..1) per x position, one line per series; ``None`` leaves a gap.
+
+    ``ticks`` are the short labels under the axis (run numbers), ``titles`` the
+    whole ones, shown as each point's tooltip; the caller prints the whole labels
+    in a table and the legend in HTML (:func:`series_colour`), where long names wrap
+    instead of being cut at the edge of the drawing.
+    """
+    left, right, top, bottom = 44, 16, 10, 30
     plot_w, plot_h = width - left - right, height - top - bottom
-    step = plot_w / max(1, len(x_labels) - 1)
+    step = plot_w / max(1, len(ticks) - 1)
 
     def point(i: int, value: float) -> tuple[float, float]:
         return left + i * step, top + plot_h * (1 - value)
@@ -73,13 +83,12 @@ def line_chart(x_labels: Sequence[str], series: Sequence[tuple[str, Sequence[flo
                      'stroke="#ddd"/>')
         parts.append(f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end" {FONT}>'
                      f"{tick:.0%}</text>")
-    for i, label in enumerate(x_labels):
+    for i, tick in enumerate(ticks):
         x, _ = point(i, 0)
-        parts.append(f'<text x="{x:.1f}" y="{top + plot_h + 14}" {FONT} '
-                     f'transform="rotate(30 {x:.1f} {top + plot_h + 14})">'
-                     f"{escape(label)}</text>")
+        parts.append(f'<text x="{x:.1f}" y="{top + plot_h + 16}" text-anchor="middle" '
+                     f"{FONT}>{escape(tick)}</text>")
     for index, (name, values) in enumerate(series):
-        colour = PALETTE[index % len(PALETTE)]
+        colour = series_colour(index)
         points = [(i, v) for i, v in enumerate(values) if v is not None]
         if len(points) > 1:
             path = " ".join(f"{x:.1f},{y:.1f}" for x, y in (point(i, v) for i, v in points))
@@ -88,11 +97,7 @@ def line_chart(x_labels: Sequence[str], series: Sequence[tuple[str, Sequence[flo
         for i, v in points:
             x, y = point(i, v)
             parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{colour}">'
-                         f"<title>{escape(name)}, {escape(x_labels[i])}: {v:.0%}</title>"
+                         f"<title>{escape(name)}, {escape(titles[i])}: {v:.0%}</title>"
                          "</circle>")
-        ly = top + 14 * index + 6
-        parts.append(f'<rect x="{left + plot_w + 10}" y="{ly - 8}" width="10" height="10" '
-                     f'fill="{colour}"/><text x="{left + plot_w + 24}" y="{ly + 1}" {FONT}>'
-                     f"{escape(name)}</text>")
     parts.append("</svg>")
     return "".join(parts)

@@ -47,7 +47,8 @@ def test_report_shows_shares_per_site_kind_and_run(site_crawl: SiteCrawl, tmp_pa
     # articles, paywalled share, then hard, soft, registration, free with shares
     assert cells == ["8", "38%", "2 (25%)", "1 (12%)", "0 (0%)", "5 (62%)"]
 
-    runs = re.findall(r"<tr><td>(toolkit-run-\d)</td><td>([^<]*)</td><td>&ndash;</td>"
+    runs = re.findall(r'<tr><td class="num">\d</td><td>(toolkit-run-\d)</td>'
+                      r"<td>([^<]*)</td><td>&ndash;</td>"
                       r'<td class="num">(\d+)</td><td class="num">([^<]*)</td></tr>', html)
     assert [(r[0], r[2], r[3]) for r in runs] == [(CRAWL_ID, "4", "25%"),
                                                    ("toolkit-run-2", "4", "50%")]
@@ -63,7 +64,8 @@ def test_report_reads_the_run_history_from_the_catalog(two_runs: SiteCrawl, tmp_
     assert process.returncode == 0, process.stderr
     assert "in 2 runs (from catalog sqlite:///" in process.stdout
     html = output.read_text(encoding="utf-8")
-    runs = re.findall(r"<tr><td>(run-[ab])</td><td>([^<]*)</td><td>([^<]*)</td>"
+    runs = re.findall(r'<tr><td class="num">\d</td><td>(run-[ab])</td>'
+                      r"<td>([^<]*)</td><td>([^<]*)</td>"
                       r'<td class="num">(\d+)</td><td class="num">([^<]*)</td></tr>', html)
     assert [(r[0], r[2], r[3], r[4]) for r in runs] == [("run-a", "finished", "4", "25%"),
                                                          ("run-b", "finished", "4", "25%")]
