@@ -7,6 +7,7 @@ import os
 import pty
 import re
 import select
+import signal
 import socket
 import subprocess
 import sys
@@ -18,6 +19,8 @@ import pytest
 from archiver.commands.demo import next_commands
 from archiver.demo.server import Route, serve
 from tests.crawling import FAST, run_archiver
+from tests.ports import start_on_free_port
+from tests.pywb import pywb_or_skip
 from tests.test_capture import article
 
 ARTICLES = 300
@@ -192,6 +195,59 @@ def test_replay_refuses_a_busy_port_before_printing_a_url(tmp_path: Path):
     assert process.returncode == 2
     assert f"127.0.0.1:{port} is in use" in process.stderr
     assert "http://" not in process.stdout
+
+
+def read_until(process: subprocess.Popen[bytes], marker: bytes, timeout: float) -> bytes:
+    """What ``process`` printed until ``marker`` (or until it exited, or ``timeout``)."""
+    assert process.stdout is not None
+    output = b""
+    deadline = time.monotonic() + timeout
+    while marker not in output and time.monotonic() < deadline:
+        ready, _, _ = select.select([process.stdout], [], [], 0.5)
+        if ready:
+            chunk = os.read(process.stdout.fileno(), 65536)
+            if not chunk:
+                break
+            output += chunk
+    return output
+
+
+def children(pid: int) -> set[int]:
+    return {int(child) for task in Path(f"/proc/{pid}/task").iterdir()
+            for child in (task / "children").read_text().split()}
+
+
+def test_ctrl_c_stops_replay_and_its_wayback_cleanly(tmp_path: Path):
+    pywb_or_skip()
+    output = tmp_path / "demo"
+    assert run_archiver("demo", "--output", str(output)).returncode == 0
+
+    def start(port: int) -> tuple[subprocess.Popen[bytes], bytes] | None:
+        # its own process group, as a shell's foreground job: Ctrl-C goes to the group
+        replay = subprocess.Popen([sys.executable, "-m", "archiver", "replay", str(output),
+                                   "--port", str(port)], stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                                  process_group=0)
+        printed = read_until(replay, b"press Ctrl-C to stop", timeout=120)
+        if b"press Ctrl-C to stop" in printed:
+            return replay, printed
+        replay.kill()
+        replay.communicate(timeout=30)
+        return None
+
+    port, (replay, printed) = start_on_free_port(start)
+    wayback = children(replay.pid)
+    assert wayback, "replay runs wayback as its child"
+    assert f"replaying at http://127.0.0.1:{port}/crawl/".encode() in printed
+    os.killpg(replay.pid, signal.SIGINT)
+    rest, stderr = replay.communicate(timeout=60)
+    assert replay.returncode == 0, stderr.decode()
+    assert b"Traceback" not in stderr and stderr.strip() == b"", stderr.decode()
+    assert rest.strip() == b"stopped"
+    for pid in wayback:
+        assert not Path(f"/proc/{pid}").exists(), f"wayback (pid {pid}) still running"
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", port))  # the port is free again
 
 
 def test_the_report_shows_long_run_labels_and_site_names_whole():
