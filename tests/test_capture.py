@@ -197,8 +197,8 @@ def test_records_link_to_warcinfo_and_ip(wire_crawl):
         for record in records[1:]:
             assert record.warc_head.startswith(b"WARC/1.1\r\n")
             assert record.header("WARC-Warcinfo-ID") == info.header("WARC-Record-ID")
-            if record.rec_type == "response":
-                assert record.header("WARC-IP-Address") == "127.0.0.1"
+            if record.rec_type in ("response", "request"):  # WARC 1.1 6.3.2, 6.5.2
+                assert record.header("WARC-IP-Address") == "127.0.0.1", record.rec_type
 
 
 def test_items_point_at_their_response_records(wire_crawl):

@@ -53,3 +53,13 @@ def test_credentials_only_with_opt_in():
     kept = records.request_http_headers(request, keep_credentials=True)
     assert kept.get_header("Cookie") == "s=1"
     assert kept.get_header("Authorization") == "Basic eA=="
+
+
+def test_request_records_name_the_address_only_where_scrapy_knows_it():
+    """WARC 1.1 6.5.2: the address "to which the request material was directed"; the
+    response's peer is that address, and without a response there is none to write."""
+    request = Request("http://[::1]:8080/a")
+    for address, expected in ((ip_address("::1"), "::1"), (None, None)):
+        record = records.request_record(request, request.url, "<urn:uuid:q>", "<urn:uuid:r>",
+                                        "2026-11-25T00:00:00Z", False, address)
+        assert record.rec_headers.get_header("WARC-IP-Address") == expected

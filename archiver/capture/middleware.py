@@ -164,7 +164,8 @@ class WarcCaptureMiddleware:
         location = self.writer.write(record)
         self.writer.write(
             records.request_record(
-                request, response.url, request_id, response_id, date, self.keep_credentials
+                request, response.url, request_id, response_id, date, self.keep_credentials,
+                response.ip_address,
             )
         )
         link = RecordLink(

@@ -14,6 +14,7 @@ from __future__ import annotations
 import http
 from collections.abc import Iterable
 from io import BytesIO
+from ipaddress import IPv4Address, IPv6Address
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -214,18 +215,25 @@ def request_record(
     concurrent_to: str,
     date: str,
     keep_credentials: bool,
+    ip_address: IPv4Address | IPv6Address | None = None,
 ) -> ArcWarcRecord:
+    """A ``request`` record; ``ip_address`` is the peer of the connection the response
+    came back on (Scrapy's ``Response.ip_address``), so the address the request was sent
+    to (WARC 1.1 6.5.2), and is left out where Scrapy does not know it."""
+    headers = {
+        "WARC-Record-ID": record_id,
+        "WARC-Date": date,
+        "WARC-Concurrent-To": concurrent_to,
+    }
+    if ip_address is not None:
+        headers["WARC-IP-Address"] = str(ip_address)
     return builder.create_warc_record(
         url,
         "request",
         payload=BytesIO(request.body),
         length=len(request.body),
         http_headers=request_http_headers(request, keep_credentials),
-        warc_headers_dict={
-            "WARC-Record-ID": record_id,
-            "WARC-Date": date,
-            "WARC-Concurrent-To": concurrent_to,
-        },
+        warc_headers_dict=headers,
     )
 
 

@@ -38,7 +38,8 @@ def write_every_record_type(directory: Path) -> Path:
     request = Request(URL)
     ids = [records.new_record_id() for _ in range(6)]
     first = writer.write(records.response_record(response, ids[0], ids[1], DATE))
-    writer.write(records.request_record(request, URL, ids[1], ids[0], DATE, False))
+    writer.write(records.request_record(request, URL, ids[1], ids[0], DATE, False,
+                                        response.ip_address))
     digest = "sha1:" + base64.b32encode(hashlib.sha1(response.body).digest()).decode()
     original = Original(ids[0], URL, DATE, first.filename, first.offset, digest)
     for profile, status, record_id in ((PROFILE_IDENTICAL, 200, ids[2]),
