@@ -144,6 +144,9 @@ def scrapy_check(name: str) -> Check | None:
     if not hasattr(default_settings, name) or not name.isupper():
         return None
     default = getattr(default_settings, name)
+    if name.endswith("_ENABLED") and default in (0, 1):
+        # read with getbool whatever the default's type (TELNETCONSOLE_ENABLED = 1)
+        return boolean
     if isinstance(default, int | float) and not isinstance(default, bool):
         # Scrapy reads some int-defaulted settings with getfloat (DOWNLOAD_DELAY = 0).
         return number()

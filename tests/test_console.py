@@ -127,6 +127,7 @@ def test_a_failed_run_names_its_cause(tmp_path: Path):
     ("ARCHIVER_REVISIT_AFTER=soon", "expected 0, a duration"),
     ("ARCHIVER_WARC_MAXSIZE=10", "did you mean ARCHIVER_WARC_MAX_SIZE?"),
     ("ARCHIVER_PROGRESS=loud", "expected one of off, auto"),
+    ("TELNETCONSOLE_ENABLED=maybe", "expected True or False"),
 ])
 def test_a_bad_setting_is_one_line_exit_2_and_nothing_written(tmp_path: Path, setting, expected):
     output = tmp_path / "out"
@@ -135,6 +136,17 @@ def test_a_bad_setting_is_one_line_exit_2_and_nothing_written(tmp_path: Path, se
     assert process.returncode == 2
     assert process.stderr.count("\n") == 1 and expected in process.stderr, process.stderr
     assert process.stdout == "" and not output.exists()
+
+
+def test_scrapy_settings_are_checked_as_scrapy_reads_them():
+    from archiver.setting_types import setting_problems
+
+    # TELNETCONSOLE_ENABLED defaults to the int 1 but is read with getbool
+    good = {"TELNETCONSOLE_ENABLED": "False", "DOWNLOAD_DELAY": "0.25", "RETRY_TIMES": "0",
+            "CLOSESPIDER_PAGECOUNT": "10", "AUTOTHROTTLE_ENABLED": "false"}
+    assert setting_problems(good, {}) == []
+    assert setting_problems({"RETRY_TIMES": "many"}, {}) == [
+        "RETRY_TIMES='many': expected a number"]
 
 
 def test_bad_paths_are_one_line_without_traceback(tmp_path: Path):
