@@ -30,114 +30,157 @@ import threading
 import time
 from pathlib import Path
 
-from benchmarks.throughput.__main__ import CRAWL_SPEED
+from benchmarks.throughput.__main__ import CRAWL_SPEED, SITES
 from benchmarks.throughput.__main__ import _serve as serve_site
 
-SAMPLE_SECONDS = 0.5
-PAGE_SIZE = 4096
+SAMPLE_SECONDS = 0.25
+TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def _descendants(root: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    found, todo = [], [root]
-    while todo:
-        pid = todo.pop()
-        found += children.get(pid, [])
-        todo += children.get(pid, [])
-    return found
+def _role(pid: int, root: int) -> str:
+    """What a process under the crawl is: the crawl, its analysis workers, Playwright's
+    driver, Chromium's browser process, or a Chromium child by its ``--type``."""
+    if pid == root:
+        return "crawl"
+    # Chromium's zygote children rewrite their command line as one space-joined string.
+    argv = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").split()
+    if b"chrom" not in argv[0]:
+        return "driver (node)" if b"node" in argv[0] else "analysis workers"
+    kind = next((arg[7:].decode() for arg in argv if arg.startswith(b"--type=")), "browser")
+    return f"chromium {kind}"
 
 
-def chromium_rss(root: int) -> tuple[int, int]:
-    """(bytes resident, processes) of the Chromium processes under ``root``."""
-    total = count = 0
-    for pid in _descendants(root):
-        try:
-            if b"chrom" not in Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0]:
+class Sampler:
+    """The crawl's process tree, sampled: CPU seconds by role, Chromium's memory.
+
+    ``getrusage(RUSAGE_CHILDREN)`` misses Chromium's renderers: they are children of
+    its zygote, which is never waited for, so their CPU time reaches no parent
+    (measured: the renderers were over half of the rendering cost). Every process is
+    read from ``/proc`` instead, each counted at the last CPU time seen, so a process
+    loses at most its final ``SAMPLE_SECONDS``. Memory is the proportional set size
+    (shared pages split between the processes sharing them), summed over Chromium.
+    """
+
+    def __init__(self, root: int) -> None:
+        self.root = root
+        self.cpu: dict[int, tuple[str, float]] = {}
+        self.memory: list[tuple[int, int]] = []
+
+    def sample(self) -> None:
+        children: dict[int, list[int]] = {}
+        times: dict[int, float] = {}
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
                 continue
-            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE_SIZE
-            count += 1
-        except (OSError, IndexError, ValueError):
-            continue
-    return total, count
+            pid = int(stat.parent.name)
+            children.setdefault(int(fields[1]), []).append(pid)
+            times[pid] = (int(fields[11]) + int(fields[12])) / TICKS
+        tree, todo = [self.root], [self.root]
+        while todo:
+            found = children.get(todo.pop(), [])
+            tree += found
+            todo += found
+        pss = processes = 0
+        for pid in tree:
+            try:
+                role = self.cpu[pid][0] if pid in self.cpu else _role(pid, self.root)
+                self.cpu[pid] = (role, times.get(pid, 0.0))
+                if role.startswith("chromium"):
+                    pss += _pss(pid)
+                    processes += 1
+            except (OSError, ValueError):
+                continue
+        self.memory.append((pss, processes))
+
+    def by_role(self) -> dict[str, float]:
+        roles: dict[str, float] = {}
+        for role, seconds in self.cpu.values():
+            roles[role] = roles.get(role, 0.0) + seconds
+        return roles
 
 
-def children_cpu() -> float:
-    """CPU seconds of every waited-for descendant so far (Chromium is reaped by its
-    driver, the driver by the crawl, the crawl by us)."""
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
+def _pss(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) * 1024
+    return 0
 
 
-def crawl(base_url: str, output: Path, render: bool) -> tuple[dict, list[tuple[int, int]]]:
+def crawl(base_url: str, output: Path, render: bool) -> tuple[dict, Sampler]:
     command = [sys.executable, "-m", "archiver", "crawl", "--url", f"{base_url}/",
                "--output", str(output), "--crawl-id", "bench", *CRAWL_SPEED,
                *(["--render"] if render else [])]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                text=True)
-    samples: list[tuple[int, int]] = []
+    sampler = Sampler(process.pid)
 
     def sample() -> None:
         while process.poll() is None:
-            samples.append(chromium_rss(process.pid))
+            sampler.sample()
             time.sleep(SAMPLE_SECONDS)
 
-    cpu_before = children_cpu()
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    thread = threading.Thread(target=sample, daemon=True)
+    thread.start()
     _, stderr = process.communicate(timeout=3600)
-    sampler.join()
-    cpu = children_cpu() - cpu_before
+    thread.join()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    reaped = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     load = os.getloadavg()[1]
     if process.returncode:
         raise SystemExit(stderr[-3000:])
     with sqlite3.connect(output / "catalog.sqlite") as db:
         (stats,) = db.execute("SELECT stats FROM crawls WHERE id = 'bench'").fetchone()
-    return {**json.loads(stats), "cpu_seconds": cpu, "load": load}, samples
+    return {**json.loads(stats), "reaped_cpu": reaped, "load": load}, sampler
 
 
-def report(name: str, stats: dict, samples: list[tuple[int, int]]) -> None:
+def report(name: str, stats: dict, sampler: Sampler) -> None:
     seconds = stats["elapsed_time_seconds"]
-    articles = stats.get("item_scraped_count", 0)
+    articles = max(stats.get("item_scraped_count", 0), 1)
     rendered = stats.get("archiver/render/pages", 0)
     print(f"{name:>14}: {articles} articles in {seconds:.1f} s = {articles / seconds:.2f} "
           f"articles/s ({rendered} rendered, {stats.get('archiver/render/failed', 0)} failed, "
-          f"{stats.get('archiver/render/cache_hits', 0)} subresource cache hits)")
-    per_article = stats["cpu_seconds"] / max(articles, 1)
-    print(f"{'cpu':>14}: {per_article:.3f} CPU s per article (crawl, analysis, driver, "
-          f"Chromium) = {2 / per_article:.1f} articles/s on 2 idle cores; load average "
-          f"{stats['load']:.1f} during the run")
-    running = [rss for rss, processes in samples if processes]
+          f"{stats.get('archiver/render/cache_hits', 0)} subresource cache hits); load "
+          f"average {stats['load']:.1f} during the run")
+    roles = sampler.by_role()
+    # The crawl's own tail (after its last sample) is only in its rusage.
+    cpu = max(sum(roles.values()), stats["reaped_cpu"])
+    print(f"{'cpu':>14}: {cpu / articles:.3f} CPU s per article = {2 * articles / cpu:.1f} "
+          f"articles/s on 2 idle cores (getrusage alone: {stats['reaped_cpu'] / articles:.3f})")
+    print(f"{'':>14}  " + ", ".join(
+        f"{role} {seconds / articles:.3f}" for role, seconds in
+        sorted(roles.items(), key=lambda item: -item[1]) if seconds / articles >= 0.001))
+    running = [pss for pss, processes in sampler.memory if processes]
     if not running:
         return
     third = max(1, len(running) // 3)
     mb = 1024 ** 2
-    print(f"{'chromium':>14}: peak {max(running) / mb:.0f} MB resident, median "
+    print(f"{'chromium':>14}: peak {max(running) / mb:.0f} MB (PSS), median "
           f"{statistics.median(running[:third]) / mb:.0f} MB in the first third of the run, "
           f"{statistics.median(running[-third:]) / mb:.0f} MB in the last; at most "
-          f"{max(processes for _, processes in samples)} processes")
+          f"{max(processes for _, processes in sampler.memory)} processes")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.render")
     parser.add_argument("--articles", type=int, default=300)
+    parser.add_argument("--site", choices=sorted(SITES), default="synthetic",
+                        help="the generated site, or one made of real pages (../shared)")
     parser.add_argument("--compare", action="store_true",
                         help="first crawl the same site without rendering")
     args = parser.parse_args()
     ready, stop = multiprocessing.Queue(), multiprocessing.Event()
-    server = multiprocessing.Process(target=serve_site, args=(args.articles, ready, stop))
+    server = multiprocessing.Process(target=serve_site,
+                                     args=(args.site, args.articles, ready, stop))
     server.start()
     try:
         base_url = ready.get(timeout=120)
         for render in ([False, True] if args.compare else [True]):
             with tempfile.TemporaryDirectory() as tmp:
-                stats, samples = crawl(base_url, Path(tmp), render)
-            report("rendered" if render else "not rendered", stats, samples)
+                stats, sampler = crawl(base_url, Path(tmp), render)
+            report("rendered" if render else "not rendered", stats, sampler)
     finally:
         stop.set()
         server.join(timeout=30)
