@@ -165,3 +165,29 @@ def test_a_subscribe_link_right_after_a_cut_teaser_is_evidence():
     assert evidence(verdict, "gate.wall_link_after_body") == [
         "link '/subscribe?ref=wall' (paid page) after the body"]
     assert evidence(verdict, "truncation.ellipsis")
+
+
+def _teaser(wall: str, charset: str = "utf-8") -> str:
+    paragraphs = "".join(f"<p>Paragraph {i} of the story, long enough to be read as text "
+                         f"by the extractor.</p>" for i in range(3))
+    return (f"<html><head><meta charset='{charset}'></head><body><article>{paragraphs}"
+            f"<p>The council said the cost rose because</p></article>{wall}</body></html>")
+
+
+def test_a_utf8_prompt_labelled_latin1_is_read_as_utf8():
+    """UTF-8 bytes under a latin-1 label: read as latin-1, "réservé" is
+    "rÃ©servÃ©" and no French prompt matches; the strict UTF-8 reading repairs it."""
+    html = _teaser("<div><p>La suite de cet article est réservée aux abonnés.</p></div>",
+                   charset="iso-8859-1")
+    page = CapturedPage("https://x.example/a", html.encode("utf-8"),
+                        headers={"content-type": ["text/html; charset=ISO-8859-1"]})
+    assert "réservée aux abonnés" in page.html
+    verdict = detect_paywall(page)
+    assert any("réservée aux abonnés" in text for text in evidence(verdict, "prompt.remaining"))
+    assert verdict.detected
+
+
+def test_a_page_really_in_latin1_stays_latin1():
+    html = _teaser("<p>Réservé aux abonnés.</p>", charset="iso-8859-1")
+    assert "Réservé aux abonnés" in CapturedPage("https://x.example/a", html.encode("latin-1")).html
+
