@@ -60,8 +60,13 @@ def real_pages_dir() -> Path:
     return Path(override) if override else SHARED / "paywall"
 
 
-def real_labels() -> list[dict[str, Any]]:
-    return [json.loads(line) for line in REAL_LABELS.read_text(encoding="utf-8").splitlines()]
+def real_labels(batch: int | None = None) -> list[dict[str, Any]]:
+    """The real corpus's labels; with ``batch``, only the pages labelled in that
+    batch (a label without a ``batch`` field is of the first), so that a new
+    batch can be scored once, before anything is changed for it."""
+    labels = [json.loads(line) for line in REAL_LABELS.read_text(encoding="utf-8").splitlines()]
+    return labels if batch is None else [label for label in labels
+                                         if label.get("batch", 1) == batch]
 
 
 def real_cases(labels: list[dict[str, Any]] | None = None) -> Iterator[Case]:
@@ -71,7 +76,8 @@ def real_cases(labels: list[dict[str, Any]] | None = None) -> Iterator[Case]:
         walled = label["label"] == "walled"
         yield Case(label["file"], CapturedPage(label["url"], body),
                    {"detected": walled, "kind": label["kind"]},
-                   {key: label[key] for key in ("site", "language", "group", "split")})
+                   {key: label[key] for key in ("site", "language", "group", "split")}
+                   | {"batch": label.get("batch", 1)})
 
 
 def fundus_cases() -> Iterator[Case]:
@@ -97,13 +103,14 @@ def hand_made_cases(directory: Path) -> Iterator[Case]:
                     "group": "hand-made", "split": directory.name})
 
 
-def available() -> tuple[dict[str, Iterator[Case]], list[str]]:
-    """The corpora found, and a line for each one skipped."""
+def available(batch: int | None = None) -> tuple[dict[str, Iterator[Case]], list[str]]:
+    """The corpora found, and a line for each one skipped; with ``batch``, the
+    real corpus holds only that labelling batch."""
     found: dict[str, Iterator[Case]] = {}
     skipped: list[str] = []
     pages = real_pages_dir()
     if (pages / real_labels()[0]["file"]).exists():
-        found["real"] = real_cases()
+        found["real"] = real_cases(real_labels(batch))
     else:
         skipped.append(f"real corpus pages not found at {pages} (set ARCHIVER_PAYWALL_CORPUS)")
     if (FUNDUS / "labels.jsonl").exists():

@@ -17,6 +17,11 @@ pages) and printed only for reference; ``tuning`` and ``unseen`` are regression
 corpora whose misses were fixed after their first runs. A crash on any page is
 a finding and makes the command exit 1.
 
+``python -m benchmarks.paywall --batch N`` scores only the real pages of labelling
+batch N with the shipped model and skips the cross-validation: run once as soon as
+a batch is labelled, before any rule or fit has seen it, it is that batch's first
+run (README.md keeps each one).
+
 ``python -m benchmarks.paywall fit`` fits the model on the real corpus and the
 hand-made pages and writes its coefficients into ``archiver/paywall/data/weights.yaml``.
 """
@@ -98,7 +103,7 @@ def score(report: Report, case: Case, verdict: dict[str, Any]) -> None:
     ``declared`` only where the label defines them."""
     expected = case.expected
     report.detected.add(verdict["detected"], expected["detected"])
-    for key in ("group", "language", "split"):
+    for key in ("group", "language", "split", "batch"):
         report.by_key[key][str(case.meta.get(key))].add(verdict["detected"], expected["detected"])
     wrong = ["detected"] if verdict["detected"] != expected["detected"] else []
     if expected["detected"] and verdict["detected"] and expected.get("kind"):
@@ -167,7 +172,7 @@ def cross_validated(real: Report, training: list[fit.Row]) -> Report:
 
 def render(report: Report) -> str:
     lines = [f"## {report.corpus}: {report.pages} pages", report.detected.line("detected")]
-    for key in ("split", "group", "language"):
+    for key in ("split", "batch", "group", "language"):
         rows = report.by_key.get(key, {})
         if len(rows) > 1:
             lines += [counts.line(f"  {key} {value}")
@@ -205,8 +210,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", action="append", help="only this corpus (repeatable)")
     parser.add_argument("--repeat", type=int, default=3,
                         help="time detection this many times per page, keep the fastest")
+    parser.add_argument("--batch", type=int,
+                        help="only the real corpus's pages of this labelling batch, scored by the "
+                             "shipped model: the batch's first run (implies --corpus real)")
     args = parser.parse_args(argv)
-    corpora, skipped = available()
+    corpora, skipped = available(args.batch)
+    if args.batch is not None:
+        args.corpus = ["real"]
     for line in skipped:
         print(f"({line}: skipped)")
     if args.command == "fit":
@@ -219,7 +229,10 @@ def main(argv: list[str] | None = None) -> int:
         report = run_corpus(name, cases, max(args.repeat, 1))
         reports[name] = report
         crashed = crashed or bool(report.crashes)
-        if name == "real":
+        if name == "real" and args.batch is not None:
+            report.corpus = (f"real, batch {args.batch} only, scored by the shipped model "
+                             "(a first run while no fit has seen the batch)")
+        elif name == "real":
             training = _training_rows()
             print(render(cross_validated(report, training)), "\n", sep="")
             print(_synthetic_line(training), "\n", sep="")
