@@ -28,6 +28,7 @@ from typing import Literal
 from warcio.bufferedreaders import ChunkedDataReader
 from warcio.recordloader import ArcWarcRecord
 
+from archiver.capture.records import NO_BODY_STATUSES
 from archiver.capture.warcfile import OPEN_SUFFIX, WARC_VERSION
 from archiver.toolkit.readable import Damage, printable, read_records, sniff
 
@@ -35,7 +36,6 @@ HTTP_TYPES = ("request", "response")
 TARGETED_TYPES = ("request", "response", "resource", "revisit")
 """Types whose WARC-Target-URI WARC 1.1 (5.3) makes mandatory (continuation and
 conversion too, which nobody writes)."""
-EMPTY_BODY_STATUSES = ("204", "304")
 Severity = Literal["error", "warning"]
 
 
@@ -148,7 +148,7 @@ def _record_problems(name: str, offset: int, record: ArcWarcRecord, notes: _Note
     if (record.rec_type == "response" and declared.isdigit() and body_length
             and int(declared) != body_length
             and not headers.get_header("WARC-Truncated")
-            and http.get_statuscode() not in EMPTY_BODY_STATUSES):
+            and http.get_statuscode() not in {str(status) for status in NO_BODY_STATUSES}):
         notes.add("HTTP Content-Length differs from the stored body", offset)
 
 

@@ -63,3 +63,17 @@ def test_request_records_name_the_address_only_where_scrapy_knows_it():
         record = records.request_record(request, request.url, "<urn:uuid:q>", "<urn:uuid:r>",
                                         "2026-11-25T00:00:00Z", False, address)
         assert record.rec_headers.get_header("WARC-IP-Address") == expected
+
+
+def test_a_304_keeps_its_own_framing_headers():
+    """A 304 has no body (RFC 9110 6.4.1): no ``Content-Length: 0`` is invented for it, and
+    the server's own (the length of the 200 it stands for) stays as sent."""
+    bare = records.response_http_headers(Response("http://h/a", status=304,
+                                                  headers={"ETag": '"v1"'}))
+    assert bare.headers == [("Etag", '"v1"')]
+    sized = records.response_http_headers(Response("http://h/a", status=304,
+                                                   headers={"Content-Length": "5120"}))
+    assert sized.headers == [("Content-Length", "5120")]
+    ok = records.response_http_headers(Response("http://h/a", body=b"12345",
+                                                headers={"Content-Length": "5120"}))
+    assert ok.headers == [("X-Archive-Orig-Content-Length", "5120"), ("Content-Length", "5")]

@@ -6,7 +6,8 @@ repeated headers stay repeated, the reason phrase comes from the status code,
 and headers that no longer describe the stored body are made consistent with it:
 Twisted has already removed ``Transfer-Encoding`` and de-chunked the body, so the
 stored ``Content-Length`` is the stored body's length (the server's own value,
-when it differed, is kept as ``X-Archive-Orig-Content-Length``, pywb's prefix).
+when it differed, is kept as ``X-Archive-Orig-Content-Length``, pywb's prefix). A
+204 or 304 has no body to describe, so its headers stay exactly as sent.
 """
 
 from __future__ import annotations
@@ -30,6 +31,10 @@ from archiver.capture.warcfile import NO_COMPUTED_PAYLOAD_DIGEST, WARC_VERSION
 
 CREDENTIAL_HEADERS = frozenset({"cookie", "authorization", "proxy-authorization"})
 HOP_BY_HOP_HEADERS = frozenset({"transfer-encoding", "content-length"})
+NO_BODY_STATUSES = frozenset({204, 304})
+"""Responses that never have a body (RFC 9110 6.4.1): their framing headers describe
+no stored body, so they are kept as the server sent them (a 304's ``Content-Length``,
+where present, is the length of the 200 it stands for)."""
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
@@ -97,15 +102,16 @@ def request_http_headers(request: Request, keep_credentials: bool) -> RawStatusA
 
 def response_http_headers(response: Response) -> RawStatusAndHeaders:
     pairs = header_pairs(response.headers)
-    original_lengths = [v for n, v in pairs if n.lower() == "content-length"]
-    pairs = [(n, v) for n, v in pairs if n.lower() not in HOP_BY_HOP_HEADERS]
-    body_length = str(len(response.body))
-    pairs += [
-        ("X-Archive-Orig-Content-Length", value)
-        for value in original_lengths
-        if value.strip() != body_length
-    ]
-    pairs.append(("Content-Length", body_length))
+    if response.status not in NO_BODY_STATUSES:
+        original_lengths = [v for n, v in pairs if n.lower() == "content-length"]
+        pairs = [(n, v) for n, v in pairs if n.lower() not in HOP_BY_HOP_HEADERS]
+        body_length = str(len(response.body))
+        pairs += [
+            ("X-Archive-Orig-Content-Length", value)
+            for value in original_lengths
+            if value.strip() != body_length
+        ]
+        pairs.append(("Content-Length", body_length))
     try:
         reason = http.HTTPStatus(response.status).phrase
     except ValueError:
@@ -266,27 +272,26 @@ def derived_record(
     content_type: str,
     date: str,
     refers_to: str,
-    refers_to_uri: str,
 ) -> ArcWarcRecord:
-    """A ``conversion`` or ``resource`` record made from another record (WARC 1.1 s6.7, s6.8).
+    """A ``conversion`` or ``resource`` record made from a response (WARC 1.1 6.4, 6.8).
 
     A rendered DOM (``conversion``) or a screenshot (``resource``) is something we
     made from the archived response, not something a server sent: it gets a URN
     as its target (replay tools index these record types by target URI, and the
     article's own URL would shadow the raw response in replay, as Browsertrix
-    avoids with ``urn:screenshot:``) and ``WARC-Refers-To`` names the response.
+    avoids with ``urn:screenshot:``). Each names the response the way its type is
+    allowed to: a conversion by ``WARC-Refers-To`` (6.8: "should"), a resource by
+    ``WARC-Concurrent-To`` (5.6: the same capture event), since 5.11 and 5.12 forbid
+    ``WARC-Refers-To`` on resources and ``WARC-Refers-To-Target-URI`` on both.
     """
+    link = "WARC-Refers-To" if rec_type == "conversion" else "WARC-Concurrent-To"
     return builder.create_warc_record(
         target_uri,
         rec_type,
         payload=BytesIO(payload),
         length=len(payload),
         warc_content_type=content_type,
-        warc_headers_dict={
-            "WARC-Date": date,
-            "WARC-Refers-To": refers_to,
-            "WARC-Refers-To-Target-URI": refers_to_uri,
-        },
+        warc_headers_dict={"WARC-Date": date, link: refers_to},
     )
 
 

@@ -29,11 +29,15 @@ from archiver.capture.link import RecordLocation
 WARC_VERSION = "1.1"
 OPEN_SUFFIX = ".open"
 PAIRED_TYPES = ("request", "response", "revisit")
-NO_COMPUTED_PAYLOAD_DIGEST = ("warcinfo", "metadata", "revisit")
+NO_COMPUTED_PAYLOAD_DIGEST = ("warcinfo", "metadata", "revisit", "conversion", "resource")
 """Record types warcio must not compute a ``WARC-Payload-Digest`` for. WARC 1.1 (5.9)
 allows the field only on records with a well-defined payload: a warcinfo or metadata
 block is not a protocol message (FastWARC's check fails such a digest), and a
-revisit's digest is the referred payload's, set by whoever writes the revisit."""
+revisit's digest is the referred payload's, set by whoever writes the revisit. The
+conversion and resource records we write (a rendered DOM, a screenshot) have their
+block as payload (6.4, 6.8), so the optional field would only repeat
+``WARC-Block-Digest``, and FastWARC 2.0.1 fails a payload digest on any record whose
+block is not HTTP."""
 
 
 class WarcWriter(WARCWriter):

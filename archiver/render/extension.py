@@ -171,10 +171,10 @@ class Renderer:
         response_id = capture.location.record_id
         dom = writer.write(records.derived_record(
             DOM_URN_PREFIX + response.url, "conversion", rendering.dom,
-            "text/html; charset=utf-8", date, response_id, response.url))
+            "text/html; charset=utf-8", date, response_id))
         screenshot = writer.write(records.derived_record(
             SCREENSHOT_URN_PREFIX + response.url, "resource", rendering.screenshot,
-            "image/png", date, response_id, response.url))
+            "image/png", date, response_id))
         self.stats.inc_value("archiver/render/pages")
         self.stats.inc_value("archiver/render/subresources", len(rendering.fetched))
         self.stats.inc_value("archiver/render/blocked", len(rendering.blocked))

@@ -48,9 +48,12 @@ def test_dom_and_screenshot_records_refer_to_the_response(rendered_crawl: Render
     assert (dom.rec_type, shot.rec_type) == ("conversion", "resource")
     assert dom.target == "urn:rendered-dom:" + item["url"]
     assert shot.target == "urn:screenshot:" + item["url"]
+    # WARC 1.1 5.6, 5.11, 5.12: Refers-To on a conversion, Concurrent-To on a resource
+    assert dom.header("WARC-Refers-To") == shot.header("WARC-Concurrent-To") \
+        == item["warc_record_id"]
     for record in (dom, shot):
-        assert record.header("WARC-Refers-To") == item["warc_record_id"]
-        assert record.header("WARC-Refers-To-Target-URI") == item["url"]
+        assert record.header("WARC-Refers-To-Target-URI") is None
+    assert shot.header("WARC-Refers-To") is None
     assert dom.header("Content-Type") == "text/html; charset=utf-8"
     assert b'id="reg-wall"' in dom.block, "the DOM after scripts ran, overlay included"
     assert shot.header("Content-Type") == "image/png"
