@@ -22,11 +22,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import brotli
-from warcio.archiveiterator import ArchiveIterator
 from warcio.bufferedreaders import ChunkedDataReader
 from warcio.recordloader import ArcWarcRecord
 
-from archiver.toolkit.readable import Damage, read_records
+from archiver.toolkit.readable import Damage, read_records, record_at
 
 try:  # Python 3.14's standard library; Scrapy installs the backport before that
     from compression import zstd  # type: ignore[import-not-found]
@@ -233,9 +232,7 @@ def resolve_revisits(entries: Iterable[CaptureEntry],
 
 def _open_record(path: str, offset: int, reader):
     with open(path, "rb") as stream:
-        stream.seek(offset)
-        record = next(iter(ArchiveIterator(stream, arc2warc=True)))
-        return reader(record)
+        return reader(record_at(stream, offset, arc2warc=True))
 
 
 def _http_head(record: ArcWarcRecord) -> tuple[int, list[tuple[str, str]]]:

@@ -213,6 +213,15 @@ def read_records(
             start = resume
 
 
+def record_at(stream: IO[bytes], offset: int, **options: Any) -> ArcWarcRecord:
+    """The record starting at ``offset`` (one ``read_records`` found), parsed as it parsed
+    it: what warcio logs on the way (spaces replaced in a target URI, ...) was heard the
+    first time, so it is not printed again."""
+    stream.seek(offset)
+    with _quiet():
+        return next(iter(_iterator(stream, options)))
+
+
 class ReadableRecords:
     """``read_records`` in the shape of an ``ArchiveIterator``, for code written against
     one (cdxj-indexer): the offset and length of the record last handed out."""
