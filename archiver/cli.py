@@ -26,7 +26,6 @@ COMMANDS = [
     "crawl", "demo", "check", "detect", "index", "reextract", "wacz", "replay", "sites",
     "report", "runs", "schedule", "seed",
 ]
-INTERRUPTED = 128 + 2  # Ctrl-C (SIGINT), as shells report it
 DEBUG_HELP = "show the Python traceback of an error (for a bug report)"
 
 
@@ -58,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:
         print(f"archiver {args.command}: interrupted", file=sys.stderr)
-        return INTERRUPTED
+        return ExitCode.INTERRUPTED
     except BrokenPipeError:
         # Output piped into `head` and the like: stop quietly, as Unix tools do.
         sys.stderr.close()

@@ -173,11 +173,43 @@ def test_bad_paths_are_one_line_without_traceback(tmp_path: Path):
     assert not (a_file / "report.html").exists()
 
 
+def test_verbs_that_take_warcs_name_the_kind_they_got_instead(tmp_path: Path):
+    items = tmp_path / "crawl-1.jsonl"
+    items.write_text('{"url": "http://127.0.0.1/a"}\n')
+    page = tmp_path / "page.html"
+    page.write_text("<!DOCTYPE html><html><body>A page</body></html>")
+    for args, said in [
+        (["index", str(items), "-o", str(tmp_path / "i.cdxj")], "this is an items file"),
+        (["check", str(items)], "this is an items file"),
+        (["wacz", str(page), "-o", str(tmp_path / "x.wacz")], "this is a saved page"),
+        (["reextract", str(items), "-o", str(tmp_path / "r.jsonl")], "this is an items file"),
+    ]:
+        process = run_archiver(*args)
+        assert process.returncode == 2, (args, process.stderr)
+        assert process.stderr.count("\n") == 1 and said in process.stderr, process.stderr
+        assert "Traceback" not in process.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["crawl-1.jsonl", "page.html"]
+
+
 def test_detect_on_empty_input_and_a_warc_says_what_it_got(tmp_path: Path):
     empty = subprocess.run([sys.executable, "-m", "archiver", "detect", "-"], input="",
                            capture_output=True, text=True, timeout=60)
     assert empty.returncode == 2 and "standard input: empty" in empty.stderr
     assert "no paywall" not in empty.stdout
+
+
+def test_ctrl_c_in_a_verb_is_one_line_and_exit_130():
+    detect = subprocess.Popen([sys.executable, "-m", "archiver", "detect", "-"],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE)
+    wchan = Path(f"/proc/{detect.pid}/wchan")
+    deadline = time.monotonic() + 60
+    while "pipe_read" not in wchan.read_text() and time.monotonic() < deadline:
+        time.sleep(0.05)  # until it waits for its input, past Python's start-up
+    detect.send_signal(signal.SIGINT)
+    stdout, stderr = detect.communicate(timeout=30)
+    assert detect.returncode == 130
+    assert stderr == b"archiver detect: interrupted\n" and stdout == b""
 
 
 def test_the_demo_ends_with_next_commands_that_work(tmp_path: Path):

@@ -28,6 +28,8 @@ class ExitCode(IntEnum):
     """Stopped by SIGINT/SIGTERM; the next run resumes from the JOBDIR."""
     LOCKED = 75
     """EX_TEMPFAIL (sysexits.h): another run holds the output directory; try again later."""
+    INTERRUPTED = 128 + 2
+    """Ctrl-C (SIGINT) stopped a verb that is not a crawl, as shells report it."""
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,12 @@ from typing import Any
 
 from archiver.console.errors import UsageError
 from archiver.layout import OutputLayout
+from archiver.toolkit.kinds import file_kind, wrong_kind
 
 WARC_SUFFIXES = (".warc.gz", ".warc", ".arc.gz", ".arc")
+NOT_ARCHIVES = ("html", "items", "wacz")
+"""Kinds of file that are whole, but not WARCs: refused before anything is read or
+written (exit 2). An empty or unreadable file is damage instead: named, skipped, exit 1."""
 
 
 class InputError(UsageError):
@@ -28,7 +32,7 @@ def is_warc(path: Path) -> bool:
 
 def warc_paths(paths: Iterable[Path]) -> list[Path]:
     """The WARC files named, and those under named directories (``*.open`` files skipped:
-    a crawl is still writing them).
+    a crawl is still writing them); a named page, items file or WACZ is refused.
 
     For a crawl's output directory only its WARC directory is searched
     (:class:`~archiver.layout.OutputLayout`: ``DIR/warc/``, or where
@@ -45,6 +49,10 @@ def warc_paths(paths: Iterable[Path]) -> list[Path]:
             root = warc_dir if warc_dir.is_dir() else path
             found += sorted(p for p in root.rglob("*") if p.is_file() and is_warc(p))
         elif path.is_file():
+            kind = file_kind(path)
+            if kind in NOT_ARCHIVES:
+                raise InputError(wrong_kind(str(path), kind,
+                                            "WARC files or a crawl's output directory"))
             found.append(path)
         else:
             raise InputError(
