@@ -18,6 +18,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import get_args
 
 import pytest
 import yaml
@@ -264,7 +265,7 @@ def test_every_option_the_readme_names_exists():
     for span in spans:
         words = span.replace("\\|", " ").split()
         verb = words[1]
-        if verb in top:
+        if verb in top or verb.rstrip(":").isupper():  # `archiver --help`, `archiver VERB`
             continue
         if verb not in verbs:
             problems.append(f"{span}: no verb {verb!r}")
@@ -326,3 +327,75 @@ def test_every_benchmark_command_the_readme_names_exists():
         assert process.returncode == 0, (module, process.stderr[-1000:])
         for word in re.findall(r"--[a-z-]+|(?<![-\w])[a-z]+(?![-\w])", rest):
             assert word in process.stdout, f"python -m {module} --help does not know {word}"
+
+
+def table_keys(heading: str) -> list[str]:
+    """The first cells (code spans) of the tables in the README section under ``heading``."""
+    section = README.split(heading, 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"^\| `([^`]+)`", section, re.M)
+
+
+def test_every_item_field_is_documented():
+    from dataclasses import fields
+
+    from archiver.items import ArticleItem
+
+    documented = " ".join(re.findall(r"^\| ([^|]+) \|", README.split("## Item fields")[1]
+                                     .split("\n## ")[0], re.M))
+    missing = [f.name for f in fields(ArticleItem) if f"`{f.name}`" not in documented]
+    assert missing == [], "ArticleItem fields missing from the README's Item fields table"
+
+
+def test_every_site_config_key_is_documented():
+    from pydantic import BaseModel
+
+    from archiver.sites.config import SiteConfig
+
+    cells = " ".join(re.findall(r"^\| ([^|]+) \|", README.split("## News sites")[1]
+                                .split("\n## ")[0], re.M))
+    missing = []
+    for name, info in SiteConfig.model_fields.items():
+        section = next((t for t in (info.annotation, *get_args(info.annotation))
+                        if isinstance(t, type) and issubclass(t, BaseModel)), None)
+        if section is not None:
+            for sub in section.model_fields:
+                if f"`{name}.{sub}`" not in cells and f"`.{sub}`" not in cells:
+                    missing.append(f"{name}.{sub}")
+        elif f"`{name}`" not in cells:
+            missing.append(name)
+    assert missing == [], "site config keys missing from the README's key table"
+
+
+def test_the_output_layout_names_every_file_and_directory():
+    import archiver.layout as layout
+
+    block = README.split("## Output layout", 1)[1].split("```")[1]
+    names = [value for name, value in vars(layout).items()
+             if name.endswith(("_FILENAME", "_DIRNAME"))]
+    assert len(names) >= 6
+    missing = [n for n in names if not re.search(rf"(^|\s){re.escape(n)}(/|,|\s)", block, re.M)]
+    assert missing == [], "archiver.layout names missing from the README's Output layout"
+
+
+def slug(heading: str) -> str:
+    """GitHub's anchor for a heading."""
+    return re.sub(r"[^\w\- ]", "", heading.lower()).replace(" ", "-")
+
+
+def test_every_link_into_the_readme_has_its_heading():
+    anchors = {slug(h) for h in re.findall(r"^#{2,4} (.+)$", README, re.M)}
+    links = set(re.findall(r"\]\(#([^)]+)\)", README))
+    assert links and links <= anchors, sorted(links - anchors)
+    files = set(re.findall(r"\]\(((?!https?:|#)[^)]+)\)", README))
+    assert all((ROOT / f).exists() for f in files), files
+
+
+def test_the_counts_the_readme_gives_are_the_code_s():
+    from archiver.sites import load_site
+
+    languages = len(list((ROOT / "archiver" / "languages").glob("*.yaml")))
+    assert f"prompts in {languages} languages" in README
+    configs = [load_site(p) for p in config_files(bundled_sites_dir())]
+    from_fundus = sum(c.source is not None and c.source.repository == "flairNLP/fundus"
+                      for c in configs)
+    assert f"\n{from_fundus} are generated from the publisher facts" in README
