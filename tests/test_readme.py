@@ -399,3 +399,27 @@ def test_the_counts_the_readme_gives_are_the_code_s():
     from_fundus = sum(c.source is not None and c.source.repository == "flairNLP/fundus"
                       for c in configs)
     assert f"\n{from_fundus} are generated from the publisher facts" in README
+
+
+def test_every_path_and_stats_key_the_readme_names_exists():
+    """``archiver/...``, ``tests/...``, ``benchmarks/...`` spans are files or directories of
+    the repository, or (``archiver/limits/truncated_time``) stats keys the code counts."""
+    source = "\n".join(path.read_text(encoding="utf-8")
+                       for folder in ("archiver", "spiders")
+                       for path in (ROOT / folder).rglob("*.py"))
+    missing = []
+    for span in set(re.findall(r"`((?:archiver|tests|benchmarks|spiders|\.ci)/[^`\s]*)`",
+                               README)):
+        path = span.split("::")[0]
+        if re.search(r"[*{<|]", path):  # a pattern or template: DIR/{crawl-id}.log
+            continue
+        if not (ROOT / path).exists() and f'"{path}"' not in source:
+            missing.append(span)
+    assert missing == [], "paths and stats keys the README names that do not exist"
+
+
+def test_every_test_module_the_readme_names_exists():
+    named = set(re.findall(r"`(test_[a-z_]+)`", README))
+    assert named, "the reliability table names its tests"
+    missing = [n for n in named if not list((ROOT / "tests").rglob(f"{n}.py"))]
+    assert missing == []
