@@ -63,8 +63,28 @@ class _Loader(ArcWarcRecordLoader):
         return super().load_http_headers(rec_type, uri or "", stream, length)
 
 
+class _Iterator(ArchiveIterator):
+    """warcio's iterator, reading a record whose gzip member opens with line breaks.
+
+    A member can begin with the closing CRLFs of the record before it (warcio's
+    example-wrong-chunks.warc.gz at offset 1130): warcio skips line breaks only at
+    the end of a member, so it reads them as an empty record and the real record as
+    that record's block. Here they are skipped at a member's start as well, and the
+    first line after them is handed on, as warcio does between records.
+    """
+
+    def _next_record(self, next_line):
+        while next_line is None:
+            line = self.reader.readline()
+            if not line:
+                break
+            if line.strip():
+                next_line = line
+        return super()._next_record(next_line)
+
+
 def _iterator(stream: IO[bytes], options: dict[str, Any]) -> ArchiveIterator:
-    iterator = ArchiveIterator(stream, **options)
+    iterator = _Iterator(stream, **options)
     iterator.loader = _Loader(verify_http=options.get("verify_http", False),
                               arc2warc=options.get("arc2warc", False))
     return iterator

@@ -196,3 +196,21 @@ def test_empty_records_and_loose_arc_lengths_are_warnings(tmp_path: Path):
     whole = [line for line in index.stdout.splitlines() if line.startswith("example,news)/d ")]
     assert len(whole) == 1 and '"status": "200"' in whole[0], index.stdout
     assert f'"offset": "{offsets[4]}"' in whole[0]
+
+
+def test_a_member_opening_with_line_breaks_is_read_as_its_record(tmp_path: Path):
+    """After damage, reading resumes at the next gzip member; one that opens with the
+    previous record's closing CRLFs still holds a whole record, checked as such (here
+    its bad digest is found), not an empty record swallowing it."""
+    warc = tmp_path / "shifted.warc.gz"
+    offsets = write_warc(warc)
+    data = bytearray(warc.read_bytes())
+    data[offsets[1] + 20 : offsets[1] + 60] = b"\xff" * 40
+    tail = gzip.decompress(bytes(data[offsets[3]:])).replace(b"Text.", b"Txet.")
+    warc.write_bytes(bytes(data[: offsets[3]]) + gzip.compress(b"\r\n\r\n" + tail))
+    process = check(warc)
+    assert_readable(process)
+    lines = process.stdout.splitlines()
+    assert [line for line in lines if f"offset {offsets[3]} <urn:uuid:" in line
+            and ": error: " in line and "digest" in line], lines
+    assert not [line for line in lines if "no version line" in line], lines
