@@ -165,6 +165,8 @@ def test_bad_paths_are_one_line_without_traceback(tmp_path: Path):
 
     warc.write_bytes(gzip.compress(b"WARC/1.1\r\nWARC-Type: warcinfo\r\n\r\n"))
     cases.append((["detect", str(warc)], 2))
+    for verb, name in (("wacz", "x.wacz"), ("index", "x.cdxj"), ("reextract", "x.jsonl")):
+        cases.append(([verb, str(warc), "-o", str(a_file / name)], 2))  # before any work
     for args, code in cases:
         process = run_archiver(*args)
         assert process.returncode == code, (args, process.stderr)

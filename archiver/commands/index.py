@@ -20,10 +20,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from archiver.console.errors import usable_file
     from archiver.toolkit.index import write_index
     from archiver.toolkit.inputs import warc_paths
 
     warcs = warc_paths(args.inputs)
+    if args.output:
+        usable_file(args.output)
     damage = write_index(warcs, args.output or sys.stdout)
     for problem in damage:
         print(problem, file=sys.stderr)

@@ -32,6 +32,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from scrapy.exporters import JsonLinesItemExporter
 
+    from archiver.console.errors import usable_file
     from archiver.sites import SiteConfigError, load_sites, sites_dir
     from archiver.toolkit.inputs import warc_paths
     from archiver.toolkit.reextract import reextract
@@ -43,8 +44,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
     if args.jobs is not None and args.jobs < 1:
         raise UsageError(f"--jobs {args.jobs}: give a number of processes >= 1")
+    usable_file(args.output)  # before the analysis: a bad -o costs nothing
     result = reextract(warcs, args.jobs, sites)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
     with open(args.output, "wb") as stream:
         exporter = JsonLinesItemExporter(stream, encoding="utf-8")
         exporter.start_exporting()

@@ -24,12 +24,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from archiver.console.errors import usable_file
     from archiver.toolkit.inputs import warc_paths
     from archiver.toolkit.pages import crawl_pages
     from archiver.toolkit.wacz import write_wacz
 
     damage: list[Damage] = []
     warcs = warc_paths(args.inputs)
+    usable_file(args.output)  # before the work: a bad -o costs nothing
     pages = crawl_pages(args.inputs, warcs, damage.append)
     package = write_wacz(warcs, pages, args.output, args.title)
     # the page list and the index read the same files: one line per problem
