@@ -13,7 +13,8 @@ accepts (at most with warnings: warcio's ``bad.arc``, ARC records of length -1,
 1 and ``abc``, passes with three); every file it rejects, ours rejects naming the
 file and an offset. The one exception, in ``UNSEEN_BY_WARCIO``, is damage warcio's
 check cannot see, and FastWARC's check confirms it. No verb prints a traceback on
-any of them.
+any of them, and on the files whose every record is whole, ``archiver index``
+writes cdxj-indexer's index line for line.
 """
 
 from __future__ import annotations
@@ -65,6 +66,16 @@ def fixtures() -> list[Path]:
     return paths
 
 
+@pytest.fixture(scope="module")
+def whole(fixtures: list[Path]) -> list[Path]:
+    """The files whose every record is whole and true: ``warcio check`` accepts them and
+    they hold no damage warcio cannot see."""
+    return [path for path in fixtures
+            if path.relative_to(FIXTURES).as_posix() not in UNSEEN_BY_WARCIO
+            and subprocess.run([tool("warcio"), "check", str(path)], capture_output=True,
+                               timeout=120).returncode == 0]
+
+
 def assert_no_traceback(process: subprocess.CompletedProcess[str]) -> None:
     """No traceback, no raw bytes, and each problem once, in our own form: a line that
     names a fixture (not a library's log line, as warcio's about spaces in a URI was)."""
@@ -76,23 +87,20 @@ def assert_no_traceback(process: subprocess.CompletedProcess[str]) -> None:
     assert all(line.startswith(f"{FIXTURES}/") for line in problems), problems
 
 
-def test_check_agrees_with_warcio_on_every_file(fixtures: list[Path]):
+def test_check_agrees_with_warcio_on_every_file(fixtures: list[Path], whole: list[Path]):
     process = run_archiver("check", *map(str, fixtures), timeout=600)
     assert_no_traceback(process)
     lines = process.stdout.splitlines()
     accepted, rejected = [], []
     for path in fixtures:
-        warcio = subprocess.run([tool("warcio"), "check", str(path)], capture_output=True,
-                                text=True, timeout=120)
         ours = [line for line in lines if line.startswith(f"{path}: ")]
         errors = [line for line in ours if ": error: " in line]
-        if warcio.returncode == 0 and path.relative_to(FIXTURES).as_posix() not in \
-                UNSEEN_BY_WARCIO:
+        if path in whole:
             accepted.append(path)
             assert not errors and ours[-1].startswith(f"{path}: ok"), ours
         else:
             rejected.append(path)
-            assert errors, (path, warcio.stdout)
+            assert errors, path
             if unseen := UNSEEN_BY_WARCIO.get(path.relative_to(FIXTURES).as_posix()):
                 assert [e for e in errors if e.startswith(f"{path}: offset 0: error: {unseen}")]
                 fastwarc = subprocess.run([tool("fastwarc"), "check", "-p", str(path)],
@@ -102,6 +110,15 @@ def test_check_agrees_with_warcio_on_every_file(fixtures: list[Path]):
             assert [e for e in errors if e.startswith(f"{path}: offset ")], errors
     assert len(accepted) >= 25 and len(rejected) >= 4, (accepted, rejected)
     assert process.returncode == 1
+
+
+def test_index_is_cdxj_indexers_on_every_whole_file(whole: list[Path]):
+    ours = run_archiver("index", *map(str, whole), timeout=600)
+    assert ours.returncode == 0, ours.stderr
+    theirs = subprocess.run([tool("cdxj-indexer"), "--sort", *map(str, whole)],
+                            capture_output=True, text=True, timeout=600)
+    assert theirs.returncode == 0, theirs.stderr
+    assert ours.stdout == theirs.stdout and ours.stdout.count("\n") > 50
 
 
 def test_index_and_reextract_read_every_file(fixtures: list[Path], tmp_path: Path):
