@@ -8,12 +8,15 @@ read ``labels.jsonl`` only, so they run where the pages themselves are absent.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 from collections import Counter
 from typing import get_args
 
+import pytest
+
 from archiver.paywall.verdict import Kind
-from benchmarks.paywall.corpus import real_labels
+from benchmarks.paywall.corpus import real_labels, real_pages_dir
 
 LABELS = real_labels()
 
@@ -52,3 +55,15 @@ def test_the_split_is_the_frozen_site_hash_and_no_site_outweighs_the_others() ->
         assert label["split"] == ("test" if odd else "tuning"), label["file"]
     crowded = [site for site, n in Counter(label["site"] for label in LABELS).items() if n > 3]
     assert not crowded, f"more than three pages of {crowded}"
+
+
+def test_each_staged_page_is_the_one_its_provenance_names() -> None:
+    """The pages live outside the repository; this checks a copy of them (the one
+    ``ARCHIVER_PAYWALL_CORPUS`` names) byte for byte against the recorded SHA-1."""
+    directory = real_pages_dir()
+    if not (directory / LABELS[0]["file"]).exists():
+        pytest.skip(f"real corpus pages not found at {directory} (set ARCHIVER_PAYWALL_CORPUS)")
+    wrong = [label["file"] for label in LABELS
+             if hashlib.sha1(gzip.decompress((directory / label["file"]).read_bytes())).hexdigest()
+             != label["source"]["sha1"]]
+    assert not wrong, f"pages differing from their provenance: {wrong[:5]}"
