@@ -118,6 +118,8 @@ def test_a_failed_run_names_its_cause(tmp_path: Path):
     summary = process.stdout
     assert "failed (no response at all)" in summary
     assert re.search(r"first errors: +\d+ x .*Connection refused", summary), summary
+    causes = summary.split("first errors:", 1)[1].splitlines()
+    assert all("Connection refused" in line for line in causes), "each group names its cause"
     assert len((process.stdout + process.stderr).splitlines()) < 30, process.stdout
 
 

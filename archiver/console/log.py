@@ -28,8 +28,16 @@ REQUEST = re.compile(r"<[A-Z]+ [^>]+>|\bhttps?://\S+")
 
 
 def first_line(record: logging.LogRecord) -> str:
+    """The message's first line, with its exception's when the message does not say it:
+    Scrapy logs "Error downloading <GET ...>" and leaves "Connection refused" to the
+    traceback."""
     lines = record.getMessage().strip().splitlines()
-    return lines[0] if lines else ""
+    text = lines[0] if lines else ""
+    error = record.exc_info[1] if record.exc_info else None
+    reason = str(error).strip().splitlines() if error is not None else []
+    if reason and reason[0] not in text:
+        text = f"{text}: {reason[0]}" if text else reason[0]
+    return text
 
 
 @dataclass
