@@ -15,10 +15,10 @@ for an unchanged revisit whose stored analysis is reused (:mod:`archiver.reuse`)
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
 from scrapy.http import Response
@@ -70,6 +70,20 @@ class PageAnalysis:
     """What an article page embeds (stylesheets, scripts, images, fonts), for replay."""
     is_article: bool = False
     """The page is an article (``article`` is ``None`` when it was not extracted)."""
+
+    def discovery(self) -> dict[str, Any]:
+        """What discovery found, kept by the catalog with the payload (:mod:`archiver.reuse`)."""
+        return {"links": self.links, "feeds": self.feeds, "canonical_url": self.canonical_url,
+                "requisites": [[r.url, r.kind] for r in self.requisites],
+                "is_article": self.is_article}
+
+    @classmethod
+    def from_discovery(cls, stored: Mapping[str, Any]) -> PageAnalysis:
+        """The discovery-only analysis of an unchanged page, read back from the catalog."""
+        return cls(links=list(stored["links"]), article=None,
+                   canonical_url=stored["canonical_url"], feeds=list(stored["feeds"]),
+                   requisites=[Requisite(url, kind) for url, kind in stored["requisites"]],
+                   is_article=bool(stored["is_article"]))
 
 
 def reuse_stored(analysis: PageAnalysis, stored: StoredAnalysis) -> PageAnalysis:

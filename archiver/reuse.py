@@ -4,7 +4,13 @@ A page fetched again whose payload is the one its last stored verdict was made
 from (a 304 replayed from the archive, or an identical payload), judged by the
 same detector version, gets that verdict and its extracted article back from
 the catalog instead of being extracted and detected again: about 30 ms of CPU
-per real article page saved, and only link discovery parses it.
+per real article page saved.
+
+Link discovery is kept too, with the capture that holds the payload
+(:func:`remember_discovery`): links, feeds, requisites, canonical URL and
+whether the page is an article. An unchanged page, article or hub, is then not
+parsed at all (:func:`stored_discovery`); it is keyed by the detector version
+and the site's config, so new code or a changed config parses it again.
 
 :func:`detector_version` is the package version plus a hash of every file in
 ``archiver/paywall/data/`` and ``archiver/languages/``, so any changed rule,
@@ -20,6 +26,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from archiver import __version__
+from archiver.analysis import PageAnalysis
 from archiver.capture.link import RecordLink
 from archiver.extraction import ArticleText
 from archiver.languages import LANGUAGES_DIR
@@ -27,7 +34,9 @@ from archiver.paywall.data import DATA_DIR
 from archiver.paywall.verdict import PaywallVerdict
 
 if TYPE_CHECKING:
+    from archiver.catalog.models import Capture
     from archiver.catalog.store import CatalogStore
+    from archiver.sites import SiteConfig
 
 
 @cache
@@ -71,3 +80,43 @@ def reusable_analysis(
         return None
     return StoredAnalysis(ArticleText(**verdict.extracted),
                           PaywallVerdict.from_dict(verdict.verdict))
+
+
+def discovery_key(config: SiteConfig) -> str:
+    """What stored discovery was made with: this code and rule files, and the site's
+    config (its article patterns decide what is an article)."""
+    made_with = detector_version() + "\0" + config.model_dump_json()
+    return hashlib.sha256(made_with.encode()).hexdigest()[:16]
+
+
+def _payload_capture(store: CatalogStore, link: RecordLink, url: str) -> Capture | None:
+    """The capture holding the payload ``link`` brought, if it is ``url``'s own (an
+    identical payload found under another URL resolves its links differently)."""
+    record_id = (link.refers_to or link.location).record_id
+    capture = store.capture_by_record_id(record_id)
+    return capture if capture is not None and capture.url == url else None
+
+
+def stored_discovery(
+    store: CatalogStore, link: RecordLink | None, url: str, key: str
+) -> PageAnalysis | None:
+    """The discovery-only analysis of an unchanged page (``link`` a revisit), stored
+    with its payload under ``key``; ``None`` when the page has to be parsed."""
+    if link is None or link.refers_to is None:
+        return None
+    capture = _payload_capture(store, link, url)
+    stored = capture.discovery if capture is not None else None
+    if not stored or stored.get("key") != key:
+        return None
+    return PageAnalysis.from_discovery(stored)
+
+
+def remember_discovery(
+    store: CatalogStore, link: RecordLink | None, url: str, analysis: PageAnalysis, key: str
+) -> None:
+    """Keep what discovery found in this page with the capture holding its payload."""
+    if link is None:
+        return
+    capture = _payload_capture(store, link, url)
+    if capture is not None and (capture.discovery or {}).get("key") != key:
+        capture.discovery = {"key": key, **analysis.discovery()}

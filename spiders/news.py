@@ -50,7 +50,13 @@ from archiver.discovery.sitemaps import (
 )
 from archiver.paywall import PaywallHints
 from archiver.render.extension import Renderer
-from archiver.reuse import StoredAnalysis, reusable_analysis
+from archiver.reuse import (
+    StoredAnalysis,
+    discovery_key,
+    remember_discovery,
+    reusable_analysis,
+    stored_discovery,
+)
 from archiver.sites import SiteConfig, load_sites, sites_dir
 from archiver.sites.config import REQUISITE_KINDS
 
@@ -77,6 +83,7 @@ class NewsSpider(scrapy.Spider):
         self.freshness = Freshness(parse_since(since) if since else None)
         self.scopes: dict[str, SiteScope] = {}
         self.hints: dict[str, PaywallHints] = {}
+        self.discovery_keys: dict[str, str] = {}
         self.depth = Depth.FULL
         self.reanalyse = False
 
@@ -88,6 +95,7 @@ class NewsSpider(scrapy.Spider):
         configs = spider.site_configs(crawler.settings)
         spider.scopes = {config.name: SiteScope(config) for config in configs}
         spider.hints = {config.name: config.paywall_hints() for config in configs}
+        spider.discovery_keys = {config.name: discovery_key(config) for config in configs}
         spider.allowed_domains = sorted({d for c in configs for d in c.allowed_domains})
         spider.depth = crawl_depth(crawler.settings)
         spider.reanalyse = crawler.settings.getbool("ARCHIVER_REANALYSE")
@@ -248,15 +256,7 @@ class NewsSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             return
         scope = self._scope_of(response)
-        stored = self._stored_analysis(response)
-        analysis = await analyse_response(
-            response, self.hints[scope.name], scope.is_article,
-            self.crawler.get_extension(AnalysisPool),
-            Depth.DISCOVERY if stored is not None else self.depth,
-        )
-        if stored is not None and analysis.is_article:
-            analysis = reuse_stored(analysis, stored)
-            self.crawler.stats.inc_value("archiver/analysis/reused")
+        analysis = await self._analysis(response, scope)
         hops = response.meta.get(HOPS_META, 0) + 1
         if not analysis.is_article and scope.config.discovery.feed_links:
             for url in analysis.feeds:
@@ -279,6 +279,40 @@ class NewsSpider(scrapy.Spider):
         if item is not None:
             item.rendered = rendered
             yield item
+
+    async def _analysis(self, response: Response, scope: SiteScope) -> PageAnalysis:
+        """The page's analysis, or as little of it as the catalog leaves to do.
+
+        An unchanged page (a revisit) whose discovery is stored with its payload is
+        not parsed at all; an article among them also needs its stored analysis
+        (:mod:`archiver.reuse`). Otherwise the page is parsed once: for discovery
+        only when its stored analysis is reused, else in full.
+        """
+        store = catalog_store(self.crawler)
+        link = response.meta.get(LINK_META_KEY)
+        key = self.discovery_keys[scope.name]
+        unchanged = (store is not None and link is not None and not self.reanalyse
+                     and link.record_type == "revisit")
+        discovered = stored_discovery(store, link, response.url, key) if unchanged else None
+        stored = self._stored_analysis(response) if discovered is None or (
+            discovered.is_article) else None
+        if discovered is not None and (
+            not discovered.is_article or self.depth is not Depth.FULL or stored is not None
+        ):
+            self.crawler.stats.inc_value("archiver/discovery/reused")
+            analysis = discovered
+        else:
+            analysis = await analyse_response(
+                response, self.hints[scope.name], scope.is_article,
+                self.crawler.get_extension(AnalysisPool),
+                Depth.DISCOVERY if stored is not None else self.depth,
+            )
+            if store is not None:
+                remember_discovery(store, link, response.url, analysis, key)
+        if stored is not None and analysis.is_article:
+            analysis = reuse_stored(analysis, stored)
+            self.crawler.stats.inc_value("archiver/analysis/reused")
+        return analysis
 
     def _stored_analysis(self, response: Response) -> StoredAnalysis | None:
         """For a revisit of an unchanged page, its analysis from the catalog (unless

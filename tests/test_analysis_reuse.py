@@ -57,6 +57,8 @@ def test_an_unchanged_recrawl_reuses_every_stored_analysis(runs):
     output, base, results = runs
     assert "archiver/analysis/reused" not in crawl_stats(output, "first")
     assert crawl_stats(output, "unchanged")["archiver/analysis/reused"] == len(ARTICLES)
+    # Not even parsed: the home page and every article follow their stored links.
+    assert crawl_stats(output, "unchanged")["archiver/discovery/reused"] == len(ARTICLES) + 1
     first = articles(results["unchanged"], "first", base)
     assert set(first) == set(ARTICLES)
     assert first["/news/a3"]["paywall"]["detected"], "the walled article keeps its verdict"
@@ -69,9 +71,25 @@ def test_every_verdict_records_the_detector_version(runs):
     assert versions == [(detector_version(),)]
 
 
+def test_discovery_is_kept_with_the_payload_it_was_read_from(runs):
+    output, base, _ = runs
+    rows = catalog_rows(output, "SELECT url, record_type, discovery FROM captures "
+                                "WHERE crawl_id = 'first' AND discovery IS NOT NULL")
+    stored = {url.removeprefix(base): json.loads(found) for url, _, found in rows}
+    assert {kind for _, kind, _ in rows} == {"response"}
+    assert set(stored) == {"/", *ARTICLES}, "every parsed page, none other"
+    assert [link.removeprefix(base) for link in stored["/"]["links"]] == ARTICLES
+    assert not stored["/"]["is_article"]
+    assert all(stored[path]["is_article"] for path in ARTICLES)
+    revisits = catalog_rows(output, "SELECT count(*) FROM captures "
+                                    "WHERE record_type = 'revisit' AND discovery IS NOT NULL")
+    assert revisits == [(0,)], "a revisit holds no payload, so no discovery of its own"
+
+
 def test_reanalyse_runs_the_detector_again_with_the_same_result(runs):
     output, base, results = runs
     assert "archiver/analysis/reused" not in crawl_stats(output, "forced")
+    assert "archiver/discovery/reused" not in crawl_stats(output, "forced")
     assert articles(results["forced"], "forced", base) == articles(
         results["forced"], "first", base)
 

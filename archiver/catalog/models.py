@@ -63,6 +63,9 @@ class Capture(Base):
     etag: Mapped[str | None] = mapped_column(Text)
     last_modified: Mapped[str | None] = mapped_column(String(100))
     refers_to_id: Mapped[int | None] = mapped_column(ForeignKey("captures.id"))
+    discovery: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    """What link discovery found in this payload, reused when a revisit brings it back
+    unchanged (:mod:`archiver.reuse`); only on records that hold a payload."""
 
     refers_to: Mapped[Capture | None] = relationship(remote_side=[id])
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import socket
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,6 +29,7 @@ from archiver.paywall.verdict import PaywallVerdict
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 MIGRATION_LOCK = 0x6E657773  # PostgreSQL advisory lock key of catalog migrations ("news")
+RECENT_CAPTURES = 4096  # captures kept by record id (CatalogStore._recent)
 
 
 def utcnow() -> datetime:
@@ -119,6 +121,11 @@ class CatalogStore:
         else:
             check_current(self.engine, url)
         self.session = Session(self.engine, expire_on_commit=False)
+        self._recent: OrderedDict[str, Capture] = OrderedDict()
+        """The latest captures by record id: the capture middleware, the recrawl, the
+        spider and two item pipelines each ask for a page's capture within moments of
+        one another, and answered here they cost no query. Bounded, so a long crawl
+        holds no more rows than :data:`RECENT_CAPTURES`."""
 
     def close(self) -> None:
         self.session.commit()
@@ -207,10 +214,22 @@ class CatalogStore:
             refers_to=refers_to,
         )
         self.session.add(row)
+        self._remember(row)
         return row
 
+    def _remember(self, row: Capture) -> None:
+        self._recent[row.record_id] = row
+        self._recent.move_to_end(row.record_id)
+        if len(self._recent) > RECENT_CAPTURES:
+            self._recent.popitem(last=False)
+
     def capture_by_record_id(self, record_id: str) -> Capture | None:
-        return self.session.scalar(select(Capture).where(Capture.record_id == record_id))
+        row = self._recent.get(record_id)
+        if row is None:
+            row = self.session.scalar(select(Capture).where(Capture.record_id == record_id))
+        if row is not None:
+            self._remember(row)
+        return row
 
     def original_for_digest(self, payload_digest: str) -> Original | None:
         row = self.session.scalar(
@@ -247,6 +266,7 @@ class CatalogStore:
                 update(Capture).where(Capture.refers_to_id.in_(ids)).values(refers_to_id=None)
             )
             self.session.execute(delete(Capture).where(Capture.id.in_(ids)))
+            self._recent.clear()
             self.session.commit()
         return len(ids)
 
