@@ -45,18 +45,20 @@ COVERED_ELSEWHERE = {
     "python -m pytest": ".ci/run: this test suite",
     "git clone https://github.com/flairNLP/fundus ../fundus": "network: not in tests",
     "python -m spiders.generate_sites ../fundus --corpus ../shared/corpus/fundus":
-        "tests/discovery/test_generate_sites.py (on a generated fundus checkout)",
+        "tests/discovery/test_generate_sites.py::test_literal_facts_with_their_source_and_"
+        "nothing_else (its main(), with --corpus, on a generated fundus checkout)",
     "git diff spiders/sites/": "plain git",
     "archiver seed --frontier redis://10.0.0.5:6379/0 SITE...":
-        "tests/scaleout/test_frontier.py::test_two_workers_share_one_frontier",
+        "tests/scaleout/test_news_sites.py::test_two_workers_discover_a_configured_site",
     "export ARCHIVER_CATALOG_URL=postgresql+psycopg://archiver@10.0.0.6/archive":
         "NOT COVERED: the workers of tests/scaleout/test_frontier.py get the catalog with "
         "-s ARCHIVER_CATALOG_URL=...; no code reads ARCHIVER_* settings from the environment "
         "(reported to the scale-out section's owner, coord/status.md 12:44)",
     "archiver crawl --frontier redis://10.0.0.5:6379/0 --output /srv/archive "
     "-s ARCHIVER_WARC_UPLOAD_URL=s3://news-archive/warcs/":
-        "tests/scaleout/test_upload.py::"
-        "test_rotated_warcs_are_uploaded_verified_and_removed_and_read_back",
+        "the two apart: tests/scaleout/test_frontier.py::test_two_workers_share_one_frontier "
+        "(crawl --frontier), tests/scaleout/test_upload.py::"
+        "test_rotated_warcs_are_uploaded_verified_and_removed_and_read_back (the upload)",
 }
 
 
