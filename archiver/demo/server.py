@@ -66,12 +66,25 @@ class Route:
 
 @dataclass
 class RequestLog:
-    """Every request line and its headers, in arrival order (for assertions)."""
+    """Every request line and its headers, in arrival order, and the most requests ever
+    being answered at once (for assertions on politeness)."""
 
     entries: list[tuple[str, str, dict[str, str]]] = field(default_factory=list)
+    in_flight: int = 0
+    max_in_flight: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def paths(self) -> list[str]:
         return [path for _, path, _ in self.entries]
+
+    def begin(self) -> None:
+        with self.lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+
+    def end(self) -> None:
+        with self.lock:
+            self.in_flight -= 1
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -83,6 +96,13 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self, include_body: bool) -> None:
         self.server.log.entries.append((self.command, self.path, dict(self.headers.items())))
+        self.server.log.begin()
+        try:
+            self._respond(include_body)
+        finally:
+            self.server.log.end()
+
+    def _respond(self, include_body: bool) -> None:
         route = self.server.routes.get(self.path) or Route(
             body=b"<html><body><h1>Not found</h1></body></html>", status=404
         )

@@ -21,6 +21,7 @@ QUEUE_KEY = "archiver:%(spider)s:requests"
 DUPEFILTER_KEY = "archiver:%(spider)s:dupefilter"
 RUN_KEY = "archiver:run"
 POLITENESS_KEY = "archiver:politeness:{slot}"
+LEASES_KEY = "archiver:slots:{slot}"
 
 SCHEDULER = "archiver.frontier.scheduler.FrontierScheduler"
 IDLE_EXTENSION = "archiver.frontier.idle.FrontierIdleClose"

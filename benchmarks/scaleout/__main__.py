@@ -6,9 +6,14 @@ the frontier is seeded (``archiver seed``) and that many ``archiver crawl
 --frontier`` processes run at once, each into its own output directory.
 Pages/s counts the response records (robots.txt aside) of all workers' WARCs
 over the span of their ``WARC-Date``s, so start-up and the idle wait before a worker exits are
-not counted. Two series: unthrottled (``DOWNLOAD_DELAY=0``: how far N workers
-scale on this machine), and with a per-site delay (the rate must stay at or
-under ``1 / delay`` whatever the number of workers).
+not counted. Three series: unthrottled (``DOWNLOAD_DELAY=0``: how far N workers
+scale on this machine); with a per-site delay (the rate must stay at or under
+``1 / delay`` whatever the number of workers); and with slow pages and a
+per-site concurrency (``CONCURRENT_REQUESTS_PER_DOMAIN``, no delay: the site
+must never have more requests in flight than that, in all). Each run prints
+the most requests the site was answering at once, as the site counted them;
+the throttled series end with 4 workers and the sharing turned off, for
+contrast.
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
@@ -32,23 +39,46 @@ from tests.scaleout.services import redis_server
 
 WORKERS = (1, 2, 4)
 IDLE_CLOSE = "10"
+# CRAWL_SPEED's per-site concurrency: the unthrottled series is limited by CPU, not by it.
+PER_SITE_UNTHROTTLED = 16
 
 
-def _serve(articles: int, ready, stop) -> None:
-    with serve(site_routes(articles), lifetime=3600) as site:
-        ready.put(site.base_url)
-        stop.wait(3600)
+def _serve(articles: int, latency: float, control: Connection) -> None:
+    """The site, in its own process; each message asks for the peak in flight since the
+    last one (``None`` stops it)."""
+    routes = site_routes(articles)
+    for route in routes.values():
+        route.delay = latency
+    with serve(routes, lifetime=3600) as running:
+        control.send(running.base_url)
+        while control.recv() is not None:
+            with running.log.lock:
+                control.send(running.log.max_in_flight)
+                running.log.max_in_flight = running.log.in_flight
+
+
+@dataclass
+class Site:
+    base_url: str
+    control: Connection
+
+    def peak_in_flight(self) -> int:
+        """The most requests the site answered at once since the last call."""
+        self.control.send(True)
+        return self.control.recv()
 
 
 @contextmanager
-def site(articles: int) -> Iterator[str]:
-    ready, stop = multiprocessing.Queue(), multiprocessing.Event()
-    server = multiprocessing.Process(target=_serve, args=(articles, ready, stop))
+def site(articles: int, latency: float = 0.0) -> Iterator[Site]:
+    control, remote = multiprocessing.Pipe()
+    server = multiprocessing.Process(target=_serve, args=(articles, latency, remote))
     server.start()
     try:
-        yield ready.get(timeout=120)
+        if not control.poll(120):
+            raise SystemExit("the benchmark site did not start")
+        yield Site(control.recv(), control)
     finally:
-        stop.set()
+        control.send(None)
         server.join(timeout=30)
 
 
@@ -65,16 +95,33 @@ def response_dates(output: Path) -> list[float]:
     return dates
 
 
-def run(frontier: str, base_url: str, workers: int, delay: float, root: Path,
+@dataclass(frozen=True)
+class Series:
+    label: str
+    articles: int
+    delay: float = 0.0
+    concurrency: int = PER_SITE_UNTHROTTLED
+    latency: float = 0.0
+
+    @property
+    def cap(self) -> str:
+        """What the site must never see exceeded, whatever the number of workers."""
+        if self.delay:
+            return f"rate cap {1 / self.delay:.1f}/s"
+        return f"in-flight cap {self.concurrency}"
+
+
+def run(frontier: str, base_url: str, workers: int, series: Series, root: Path,
         shared: bool = True) -> tuple[int, int, float]:
     """(pages, workers that fetched pages, pages/s) of one run."""
     archiver = [sys.executable, "-m", "archiver"]
     subprocess.run([*archiver, "seed", "--frontier", frontier, "--url", f"{base_url}/"],
                    check=True, capture_output=True, timeout=300)
-    settings = [*CRAWL_SPEED, "-s", f"DOWNLOAD_DELAY={delay}",
+    settings = [*CRAWL_SPEED, "-s", f"DOWNLOAD_DELAY={series.delay}",
+                "-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={series.concurrency}",
                 "-s", f"ARCHIVER_FRONTIER_IDLE_CLOSE={IDLE_CLOSE}",
                 "-s", f"ARCHIVER_FRONTIER_POLITENESS={shared}"]
-    outputs = [root / f"{workers}-{delay}-{shared}-{n}" for n in range(workers)]
+    outputs = [root / f"{series.label}-{workers}-{shared}-{n}" for n in range(workers)]
     processes = [subprocess.Popen([*archiver, "crawl", "--frontier", frontier, "--output",
                                    str(output), *settings],
                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -93,27 +140,36 @@ def main() -> int:
     parser.add_argument("--articles", type=int, default=300,
                         help="articles of the unthrottled site")
     parser.add_argument("--delay", type=float, default=0.25,
-                        help="per-site DOWNLOAD_DELAY of the throttled series")
+                        help="per-site DOWNLOAD_DELAY of the delay series")
     parser.add_argument("--throttled-articles", type=int, default=60)
+    parser.add_argument("--concurrency", type=int, default=2,
+                        help="CONCURRENT_REQUESTS_PER_DOMAIN of the concurrency series")
+    parser.add_argument("--latency", type=float, default=0.5,
+                        help="seconds each page of the concurrency series takes to answer")
     args = parser.parse_args()
+    all_series = (
+        Series("unthrottled", args.articles),
+        Series(f"delay {args.delay}s", args.throttled_articles, delay=args.delay),
+        Series(f"{args.concurrency} at once", args.throttled_articles,
+               concurrency=args.concurrency, latency=args.latency),
+    )
     with tempfile.TemporaryDirectory() as tmp, contextmanager(redis_server)(Path(tmp)) as frontier:
         root = Path(tmp)
-        for label, articles, delay in (("unthrottled", args.articles, 0.0),
-                                       (f"delay {args.delay}s", args.throttled_articles,
-                                        args.delay)):
-            with site(articles) as base_url:
+        for series in all_series:
+            with site(series.articles, series.latency) as served:
                 baseline = None
                 runs = [(workers, True) for workers in WORKERS]
-                # The contrast: the same delay, each worker keeping only its own pace.
-                runs += [(WORKERS[-1], False)] if delay else []
+                # The contrast: the same limits, each worker keeping only its own.
+                runs += [(WORKERS[-1], False)] if series.label != "unthrottled" else []
                 for workers, shared in runs:
-                    pages, busy, rate = run(frontier, base_url, workers, delay, root, shared)
+                    pages, busy, rate = run(frontier, served.base_url, workers, series, root,
+                                            shared)
+                    peak = served.peak_in_flight()
                     baseline = baseline or rate
-                    cap = f", cap {1 / delay:.1f}/s" if delay else ""
-                    turns = "" if shared else ", shared turns off"
-                    print(f"{label:>12}: {workers} worker(s): {pages} pages, {busy} fetched, "
-                          f"{rate:6.1f} pages/s ({rate / baseline:.2f}x){cap}{turns}",
-                          flush=True)
+                    sharing = "" if shared else ", sharing off"
+                    print(f"{series.label:>12}: {workers} worker(s): {pages} pages, {busy} "
+                          f"fetched, {rate:6.1f} pages/s ({rate / baseline:.2f}x), at most "
+                          f"{peak} in flight ({series.cap}){sharing}", flush=True)
     return 0
 
 

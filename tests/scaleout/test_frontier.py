@@ -17,16 +17,17 @@ import redis
 from sqlalchemy import create_engine, text
 
 from archiver.demo.server import serve
-from archiver.frontier.politeness import RESERVE_TURN
+from archiver.frontier.politeness import RESERVE_TURN, TAKE_SLOT
 from archiver.frontier.settings import (
     DUPEFILTER_KEY,
+    LEASES_KEY,
     QUEUE_KEY,
     RUN_KEY,
     FrontierURLError,
     check_url,
 )
 from tests.catalog.site import warcio_check
-from tests.crawling import run_archiver
+from tests.crawling import run_archiver, wait_for
 from tests.scaleout.site import news_routes
 from tests.scaleout.workers import finish, start_worker
 
@@ -120,3 +121,44 @@ def test_site_turns_are_spaced_by_the_delay_whichever_worker_asks(redis_url: str
     frontier.close()
     assert waits[0] == 0
     assert 29 < waits[1] <= 30 and 59 < waits[2] <= 60
+
+
+def test_a_site_never_has_more_requests_in_flight_than_its_concurrency_in_all(
+        redis_url: str, tmp_path: Path):
+    # Each worker takes 3 requests from the frontier at a time (so the second one finds
+    # work) and is allowed 2 to the site; two workers: 4 at once unless the site's slots
+    # are shared (6 measured: with no delay Scrapy 2.19's slot lets a third through). Slow
+    # pages (0.8 s) make the requests overlap.
+    limits = ["-s", "CONCURRENT_REQUESTS=3", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2",
+              "-s", "DOWNLOAD_DELAY=0"]
+    with serve(news_routes(sections=3, per_section=6, delay=0.8)) as site:
+        seeded = run_archiver("seed", "--frontier", redis_url, "--url", site.base_url + "/",
+                              "--run-id", "slots")
+        assert seeded.returncode == 0, seeded.stderr[-3000:]
+        processes = [start_worker(redis_url, tmp_path / name, *limits) for name in "ab"]
+        workers = [finish(p, tmp_path / name) for p, name in zip(processes, "ab", strict=True)]
+        most_at_once = site.log.max_in_flight
+        requested = Counter(site.log.paths())
+    for worker in workers:
+        assert worker.process.returncode == 0, worker.process.stderr[-3000:]
+    assert set(news_routes(sections=3, per_section=6)) <= set(requested)
+    fetched = [[r for r in w.records() if r.rec_type == "response"] for w in workers]
+    assert all(fetched), "both workers fetched pages"
+    assert most_at_once == 2, f"{most_at_once} requests in flight at once (limit 2)"
+    frontier = redis.Redis.from_url(redis_url)
+    assert frontier.zcard(LEASES_KEY.format(slot="127.0.0.1")) == 0, "every slot given back"
+    frontier.close()
+
+
+def test_a_killed_workers_slot_lapses(redis_url: str):
+    frontier = redis.Redis.from_url(redis_url)
+    take = frontier.register_script(TAKE_SLOT)
+    key = LEASES_KEY.format(slot="test-lapse")
+    frontier.delete(key)
+    assert take(keys=[key], args=["killed:1", 2, 0.5]) == 1
+    assert take(keys=[key], args=["alive:1", 2, 60]) == 1
+    assert take(keys=[key], args=["alive:2", 2, 60]) == 0, "both slots are taken"
+    wait_for(lambda: take(keys=[key], args=["alive:2", 2, 60]) == 1,
+             "the killed worker's lease to lapse", timeout=10)
+    assert set(frontier.zrange(key, 0, -1)) == {b"alive:1", b"alive:2"}
+    frontier.close()
