@@ -48,6 +48,7 @@ DEFAULTS: dict[str, object] = {
     "ARCHIVER_FRONTIER_POLITENESS": True,
     "ARCHIVER_WARC_UPLOAD_URL": None,
     "ARCHIVER_WARC_UPLOAD_ATTEMPTS": 5,
+    "ARCHIVER_WARC_UPLOAD_PART_SIZE": Setting(64 * 1024**2, integer(minimum=1)),
     # rendered capture (archiver/render/)
     "ARCHIVER_RENDER": False,
     "ARCHIVER_RENDER_CHROMIUM": "/usr/bin/chromium",

@@ -2,15 +2,24 @@
 
 The capture middleware sends :data:`archiver.signals.warc_file_closed` when it
 renames a finished ``.open`` file; this extension uploads the file in a thread
-(off the reactor), checks that the stored object has the file's size and MD5
-(its single-part ETag; any other ETag: the object is read back and its
-SHA-256 compared), records where the file now lives in the catalog, and only
-then removes the local copy. botocore retries a failing upload
-(``ARCHIVER_WARC_UPLOAD_ATTEMPTS``); a file whose upload still fails stays in
-the WARC directory, counted and logged, and the next run uploads every closed
-WARC it finds there before it crawls. A WARC is stored with one PUT, so files
-must stay under S3's 5 GiB limit for a single PUT (``ARCHIVER_WARC_MAX_SIZE``
-defaults to 1 GiB).
+(off the reactor) with boto3's managed transfer (one PUT under
+``ARCHIVER_WARC_UPLOAD_PART_SIZE``, a multipart upload of parts that size over
+it, so files past S3's 5 GiB single-PUT limit go too), records where the file
+now lives in the catalog, and only then removes the local copy. botocore
+retries a failing request (``ARCHIVER_WARC_UPLOAD_ATTEMPTS``); a file whose
+upload still fails stays in the WARC directory, counted and logged, and the
+next run uploads every closed WARC it finds there before it crawls.
+
+The stored object is verified by its size and by the SHA-256 checksum S3
+computes and keeps itself (``ChecksumAlgorithm=SHA256``): the file's SHA-256
+for one PUT, for a multipart upload the SHA-256 of its parts' SHA-256 digests
+("composite", ``...-N``), which is computed here from the same parts. Not the
+ETag: a multipart ETag is an MD5 of MD5s whose form S3 does not document, and
+under SSE-KMS no MD5 at all. Not our own digest in the object's metadata alone:
+that is what we sent, which the server never checks. The file's own SHA-256
+still goes into the metadata (``x-amz-meta-sha256``), for readers of a
+multipart object. A server that keeps no checksum (an older S3-compatible one)
+or reports another: the object is read back and its SHA-256 compared.
 """
 
 from __future__ import annotations
@@ -41,6 +50,7 @@ UPLOAD_SETTING = "ARCHIVER_WARC_UPLOAD_URL"
 CHUNK = 1024 * 1024
 WARC_CONTENT_TYPE = "application/warc"
 CLOSED_WARCS = ("*.warc.gz", "*.warc")
+CHECKSUM_ALGORITHM = "SHA256"
 
 
 class UploadError(RuntimeError):
@@ -55,17 +65,55 @@ class StoredFile:
     location: str
     size: int
     sha256: str
+    verified_by: str
+    """``checksum`` (the one S3 keeps) or ``read back`` (the object downloaded again)."""
 
 
-def file_digests(path: Path) -> tuple[int, Any, Any]:
-    """Size, MD5 and SHA-256 of a file, read once."""
-    md5, sha256, size = hashlib.md5(usedforsecurity=False), hashlib.sha256(), 0
+def transfer_config(part_size: int) -> Any:
+    """One PUT up to ``part_size`` bytes, parts of ``part_size`` over it."""
+    from boto3.s3.transfer import TransferConfig
+
+    return TransferConfig(multipart_threshold=part_size, multipart_chunksize=part_size)
+
+
+def part_size_of(config: Any, size: int) -> int | None:
+    """The part size s3transfer uses for a file of ``size`` bytes; ``None``: one PUT.
+
+    s3transfer raises a part size to S3's 5 MiB minimum and doubles it past
+    10,000 parts (its ``ChunksizeAdjuster``, asked here, not copied).
+    """
+    from s3transfer.utils import ChunksizeAdjuster
+
+    if size < config.multipart_threshold:
+        return None
+    return ChunksizeAdjuster().adjust_chunksize(config.multipart_chunksize, size)
+
+
+def file_digests(path: Path, part_size: int | None) -> tuple[int, str, str]:
+    """Size, SHA-256 (hex) and the checksum S3 keeps (base64, ``-N`` when multipart),
+    from one read of the file."""
+    whole, parts, size = hashlib.sha256(), [], 0
+    part, in_part = hashlib.sha256(), 0
     with open(path, "rb") as stream:
-        while chunk := stream.read(CHUNK):
-            md5.update(chunk)
-            sha256.update(chunk)
+        while chunk := stream.read(min(CHUNK, part_size or CHUNK)):
+            whole.update(chunk)
             size += len(chunk)
-    return size, md5, sha256
+            if part_size is None:
+                continue
+            while chunk:
+                taken = chunk[: part_size - in_part]
+                part.update(taken)
+                in_part += len(taken)
+                chunk = chunk[len(taken):]
+                if in_part == part_size:
+                    parts.append(part.digest())
+                    part, in_part = hashlib.sha256(), 0
+    if part_size is None:
+        return size, whole.hexdigest(), base64.b64encode(whole.digest()).decode()
+    if in_part or not parts:
+        parts.append(part.digest())
+    composite = base64.b64encode(hashlib.sha256(b"".join(parts)).digest()).decode()
+    return size, whole.hexdigest(), f"{composite}-{len(parts)}"
 
 
 def stored_sha256(client: Any, target: S3Location) -> str:
@@ -76,23 +124,32 @@ def stored_sha256(client: Any, target: S3Location) -> str:
     return digest.hexdigest()
 
 
-def upload_verified(client: Any, path: Path, target: S3Location) -> StoredFile:
-    """PUT ``path`` to ``target`` and verify the stored object (raises on a mismatch)."""
-    size, md5, sha256 = file_digests(path)
-    with open(path, "rb") as body:
-        client.put_object(
-            Bucket=target.bucket, Key=target.key, Body=body, ContentLength=size,
-            ContentMD5=base64.b64encode(md5.digest()).decode(),
-            ContentType=WARC_CONTENT_TYPE, Metadata={"sha256": sha256.hexdigest()},
-        )
-    head = client.head_object(Bucket=target.bucket, Key=target.key)
+def same_checksum(stored: str | None, expected: str) -> bool:
+    """Does the server's checksum match? S3 suffixes a composite one with ``-N`` (its part
+    count); some servers (moto) leave the suffix off their HEAD answer."""
+    if stored is None:
+        return False
+    digest, _, parts = stored.partition("-")
+    expected_digest, _, expected_parts = expected.partition("-")
+    return digest == expected_digest and parts in ("", expected_parts)
+
+
+def upload_verified(client: Any, path: Path, target: S3Location, config: Any) -> StoredFile:
+    """Upload ``path`` to ``target`` and verify the stored object (raises on a mismatch)."""
+    size, sha256, checksum = file_digests(path, part_size_of(config, path.stat().st_size))
+    client.upload_file(
+        str(path), target.bucket, target.key, Config=config,
+        ExtraArgs={"ChecksumAlgorithm": CHECKSUM_ALGORITHM, "ContentType": WARC_CONTENT_TYPE,
+                   "Metadata": {"sha256": sha256}},
+    )
+    head = client.head_object(Bucket=target.bucket, Key=target.key, ChecksumMode="ENABLED")
     if head["ContentLength"] != size:
         raise UploadError(f"{target.url}: {head['ContentLength']} bytes stored, {size} sent")
-    if head["ETag"].strip('"') != md5.hexdigest() and (
-        stored_sha256(client, target) != sha256.hexdigest()
-    ):
+    if same_checksum(head.get("ChecksumSHA256"), checksum):
+        return StoredFile(path.name, target.url, size, sha256, "checksum")
+    if stored_sha256(client, target) != sha256:
         raise UploadError(f"{target.url}: the stored object's digest differs from {path}'s")
-    return StoredFile(path.name, target.url, size, sha256.hexdigest())
+    return StoredFile(path.name, target.url, size, sha256, "read back")
 
 
 class WarcUploader:
@@ -107,6 +164,7 @@ class WarcUploader:
         self.destination = S3Location.parse(settings[UPLOAD_SETTING])
         self.directory = OutputLayout.from_settings(settings).warc_dir
         self.client = s3_client(settings, settings.getint("ARCHIVER_WARC_UPLOAD_ATTEMPTS"))
+        self.config = transfer_config(settings.getint("ARCHIVER_WARC_UPLOAD_PART_SIZE"))
         self.pending: list[Deferred[None]] = []
         self.one_at_a_time = DeferredSemaphore(1)
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
@@ -135,7 +193,7 @@ class WarcUploader:
     def file_closed(self, path: Path) -> None:
         """Queue one upload; uploads run one at a time, each in a thread."""
         upload = self.one_at_a_time.run(deferToThread, upload_verified, self.client, path,
-                                        self.target(path.name))
+                                        self.target(path.name), self.config)
         upload.addCallback(self._uploaded)
         upload.addErrback(self._failed, path)
         self.pending.append(upload)
@@ -145,8 +203,10 @@ class WarcUploader:
         (self.directory / stored.filename).unlink(missing_ok=True)
         self.stats.inc_value("archiver/upload/files")
         self.stats.inc_value("archiver/upload/bytes", stored.size)
-        logger.info("uploaded %s to %s (%d bytes, verified)", stored.filename, stored.location,
-                    stored.size)
+        if stored.verified_by != "checksum":
+            self.stats.inc_value("archiver/upload/read_back")
+        logger.info("uploaded %s to %s (%d bytes, verified by %s)", stored.filename,
+                    stored.location, stored.size, stored.verified_by)
 
     def record(self, stored: StoredFile) -> None:
         store = catalog_store(self.crawler)

@@ -20,6 +20,8 @@ import boto3
 import pytest
 
 from archiver.demo.server import serve
+from archiver.storage.s3 import S3Location
+from archiver.storage.upload import UploadError, transfer_config, upload_verified
 from tests.catalog.site import catalog_rows, warcio_check
 from tests.crawling import CrawlOutput, crawl
 from tests.ports import candidate_port
@@ -30,6 +32,7 @@ CREDENTIALS = ["-s", "AWS_ACCESS_KEY_ID=test", "-s", "AWS_SECRET_ACCESS_KEY=test
                "-s", "AWS_REGION_NAME=us-east-1"]
 # ~40 kB per file: a few dozen article pages rotate through several WARCs.
 SMALL_FILES = ["-s", "ARCHIVER_WARC_MAX_SIZE=40000"]
+PART_SIZE = 10000
 
 
 def s3(endpoint: str):
@@ -60,7 +63,9 @@ def stored(endpoint: str, prefix: str) -> dict[str, bytes]:
 def test_rotated_warcs_are_uploaded_verified_and_removed_and_read_back(
         s3_endpoint: str, bucket: str, tmp_path: Path):
     with serve(news_routes(sections=2, per_section=6)) as site:
-        run = upload_crawl(site.base_url + "/", tmp_path / "out", s3_endpoint, "run-a")
+        # Rotated files (~40 kB) past the multipart threshold go as multipart uploads.
+        run = upload_crawl(site.base_url + "/", tmp_path / "out", s3_endpoint, "run-a",
+                           "-s", f"ARCHIVER_WARC_UPLOAD_PART_SIZE={PART_SIZE}")
     assert run.process.returncode == 0, run.process.stderr[-3000:]
     assert run.warc_files == [], "every closed WARC was removed after its upload"
     assert not list((tmp_path / "out" / "warc").glob("*.open"))
@@ -73,6 +78,18 @@ def test_rotated_warcs_are_uploaded_verified_and_removed_and_read_back(
         (copies / Path(key).name).write_bytes(body)
     check = warcio_check([str(p) for p in sorted(copies.iterdir())])
     assert check.returncode == 0, check.stdout + check.stderr
+
+    client = s3(s3_endpoint)
+    for key, body in objects.items():
+        checksum = client.get_object(Bucket=BUCKET, Key=key,
+                                     ChecksumMode="ENABLED")["ChecksumSHA256"]
+        multipart = len(body) >= PART_SIZE
+        assert checksum.endswith("-1") == multipart, f"{key}: multipart iff {PART_SIZE} B+"
+    assert any(len(body) >= PART_SIZE for body in objects.values())
+    (stats,) = [json.loads(raw) for (raw,) in catalog_rows(tmp_path / "out",
+                                                          "SELECT stats FROM crawls")]
+    assert stats["archiver/upload/files"] == len(objects)
+    assert "archiver/upload/read_back" not in stats, "verified by the stored checksum"
 
     rows = catalog_rows(tmp_path / "out", "SELECT filename, location, size, sha256 "
                         "FROM warc_files")
@@ -132,3 +149,47 @@ def test_a_failed_upload_keeps_the_file_and_the_next_run_uploads_it(
     for name, body in kept.items():
         assert objects[f"run-b/{name}"] == body, f"{name} uploaded byte for byte by run b2"
     assert any(name.startswith("b2-") for name in map(lambda k: Path(k).name, objects))
+
+
+def test_a_multipart_upload_is_verified_by_its_composite_checksum(
+        s3_endpoint: str, bucket: str, tmp_path: Path):
+    path = tmp_path / "big.warc.gz"
+    path.write_bytes(os.urandom(11 * 1024**2))  # three parts of S3's minimum, 5 MiB
+    client = s3(s3_endpoint)
+    target = S3Location(BUCKET, "multipart/big.warc.gz")
+    uploaded = upload_verified(client, path, target, transfer_config(1))
+    stored = client.get_object(Bucket=BUCKET, Key=target.key, ChecksumMode="ENABLED")
+    assert stored["ChecksumSHA256"].endswith("-3"), "three parts"
+    assert uploaded.verified_by == "checksum"
+    sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+    assert (uploaded.size, uploaded.sha256) == (11 * 1024**2, sha256)
+    assert stored["Metadata"]["sha256"] == sha256
+    assert stored["Body"].read() == path.read_bytes()
+
+
+class Corrupting:
+    """An S3 client whose uploads store other bytes than the file's (one flipped)."""
+
+    def __init__(self, client, directory: Path) -> None:
+        self.client, self.directory = client, directory
+
+    def upload_file(self, filename: str, *args, **kwargs) -> None:
+        damaged = bytearray(Path(filename).read_bytes())
+        damaged[len(damaged) // 2] ^= 0xFF
+        copy = self.directory / "damaged"
+        copy.write_bytes(damaged)
+        self.client.upload_file(str(copy), *args, **kwargs)
+
+    def __getattr__(self, name: str):
+        return getattr(self.client, name)
+
+
+@pytest.mark.parametrize("part_size", [1, 64 * 1024**2], ids=["multipart", "one PUT"])
+def test_a_stored_object_unlike_the_file_fails_the_upload(
+        s3_endpoint: str, bucket: str, tmp_path: Path, part_size: int):
+    path = tmp_path / "file.warc.gz"
+    path.write_bytes(os.urandom(6 * 1024**2))
+    client = Corrupting(s3(s3_endpoint), tmp_path)
+    with pytest.raises(UploadError, match="digest differs"):
+        upload_verified(client, path, S3Location(BUCKET, "damaged/file.warc.gz"),
+                        transfer_config(part_size))
