@@ -50,14 +50,11 @@ COVERED_ELSEWHERE = {
     "git diff spiders/sites/": "plain git",
     "archiver seed --frontier redis://10.0.0.5:6379/0 SITE...":
         "tests/scaleout/test_news_sites.py::test_two_workers_discover_a_configured_site",
-    "export ARCHIVER_CATALOG_URL=postgresql+psycopg://archiver@10.0.0.6/archive":
-        "NOT COVERED: the workers of tests/scaleout/test_frontier.py get the catalog with "
-        "-s ARCHIVER_CATALOG_URL=...; no code reads ARCHIVER_* settings from the environment "
-        "(reported to the scale-out section's owner, coord/status.md 12:44)",
     "archiver crawl --frontier redis://10.0.0.5:6379/0 --output /srv/archive "
+    "-s ARCHIVER_CATALOG_URL=postgresql+psycopg://archiver@10.0.0.6/archive "
     "-s ARCHIVER_WARC_UPLOAD_URL=s3://news-archive/warcs/":
         "the two apart: tests/scaleout/test_frontier.py::test_two_workers_share_one_frontier "
-        "(crawl --frontier), tests/scaleout/test_upload.py::"
+        "(crawl --frontier with -s ARCHIVER_CATALOG_URL), tests/scaleout/test_upload.py::"
         "test_rotated_warcs_are_uploaded_verified_and_removed_and_read_back (the upload)",
 }
 

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from io import BytesIO
 from ipaddress import IPv4Address, IPv6Address
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import urlsplit
 
 from scrapy.http import Request, Response
@@ -204,14 +205,20 @@ def revisit_record(
     return record
 
 
+def http_record(stream: BinaryIO, where: str) -> tuple[StatusAndHeaders, bytes]:
+    """The HTTP headers and the payload as stored (still encoded) of the record ``stream``
+    starts with (``where`` names it in errors)."""
+    record = next(iter(ArchiveIterator(stream)))
+    if record.http_headers is None:
+        raise ValueError(f"{where}: {record.rec_type} record has no HTTP headers")
+    return record.http_headers, record.raw_stream.read()
+
+
 def read_http_record(path: Path, offset: int) -> tuple[StatusAndHeaders, bytes]:
-    """The HTTP headers and the payload as stored (still encoded) of one record."""
+    """:func:`http_record` of the record at ``offset`` in a local WARC file."""
     with open(path, "rb") as stream:
         stream.seek(offset)
-        record = next(iter(ArchiveIterator(stream)))
-        if record.http_headers is None:
-            raise ValueError(f"{path}@{offset}: {record.rec_type} record has no HTTP headers")
-        return record.http_headers, record.raw_stream.read()
+        return http_record(stream, f"{path}@{offset}")
 
 
 def request_record(

@@ -9,7 +9,9 @@ next to the capture middleware) sends ``If-None-Match`` /
 to such a request as a ``server-not-modified`` revisit record; this middleware
 then reads the stored response back from its WARC and hands it on in place of
 the 304 (flag ``revisit``), so links are followed and the article is analysed
-from the exact archived bytes.
+from the exact archived bytes. The WARC may be this worker's, another
+worker's, or uploaded to S3 (:mod:`archiver.storage.earlier` finds it through
+the catalog); a request is made conditional only where the record can be read.
 
 ``ARCHIVER_REVISIT_AFTER`` spaces re-fetches of known *articles* (URLs that
 were emitted as items): ``0`` (default) re-fetches every run, ``6h``/``2d``/
@@ -32,16 +34,18 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.threads import deferToThread
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeaders
 
 from archiver.capture.link import LINK_META_KEY, PREVIOUS_META_KEY, Original, RecordLink
-from archiver.capture.records import read_http_record
 from archiver.catalog.extension import required_catalog_store
 from archiver.catalog.models import Capture
 from archiver.catalog.store import original_of, utcnow
 from archiver.durations import EXAMPLES, parse_duration
 from archiver.layout import OutputLayout
+from archiver.storage.earlier import EarlierRecords
 
 logger = logging.getLogger(__name__)
 
@@ -110,7 +114,8 @@ class RecrawlMiddleware:
         self.store = required_catalog_store(crawler)
         self.stats = crawler.stats
         self.revisit_after = parse_revisit_after(crawler.settings.get("ARCHIVER_REVISIT_AFTER"))
-        self.warc_dir = OutputLayout.from_settings(crawler.settings).warc_dir
+        self.earlier = EarlierRecords(OutputLayout.from_settings(crawler.settings).warc_dir,
+                                      self.store, crawler.settings)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RecrawlMiddleware:
@@ -159,7 +164,7 @@ class RecrawlMiddleware:
 
     def _make_conditional(self, request: Request, latest: Capture) -> None:
         payload = latest.payload_capture
-        if payload.status != 200 or not (self.warc_dir / payload.warc_filename).exists():
+        if payload.status != 200 or self.earlier.locate(payload.warc_filename) is None:
             return
         etag = latest.etag or payload.etag
         last_modified = latest.last_modified or payload.last_modified
@@ -180,20 +185,26 @@ class RecrawlMiddleware:
         request.meta.pop(PREVIOUS_META_KEY, None)
         request.meta.pop(CONDITIONAL_FOR_META_KEY, None)
 
-    def process_response(self, request: Request, response: Response) -> Response:
+    async def process_response(self, request: Request, response: Response) -> Response:
         """A 304 to our conditional request: the stored page, to be parsed again."""
         previous: Original | None = request.meta.get(PREVIOUS_META_KEY)
         link: RecordLink | None = request.meta.get(LINK_META_KEY)
         if response.status != 304 or previous is None or link is None or not link.not_modified:
             return response
-        path = self.warc_dir / previous.filename
+        source = self.earlier.source(previous)
+        where = source.location if source else previous.filename
         try:
-            http_headers, payload = read_http_record(path, previous.offset)
+            if source is None:
+                raise FileNotFoundError("no longer anywhere the catalog knows")
+            http_headers, payload = await maybe_deferred_to_future(
+                deferToThread(self.earlier.read, source))
         except (OSError, ValueError, StopIteration, ArchiveLoadFailed) as error:
             logger.warning(
                 "%s: 304 Not Modified, but its earlier capture %s@%d cannot be read (%s); "
-                "the page is not analysed again", response.url, path, previous.offset, error,
+                "the page is not analysed again", response.url, where, previous.offset, error,
             )
             self.stats.inc_value("archiver/recrawl/unreadable_original")
             return response
+        if source.remote:
+            self.stats.inc_value("archiver/recrawl/remote_original")
         return replayed_response(response, http_headers, payload)

@@ -148,6 +148,11 @@ class CatalogStore:
                                     sha256=sha256, stored_at=utcnow()))
         self.session.commit()
 
+    def warc_location(self, filename: str) -> str | None:
+        """Where a WARC file went when it left its crawl machine (``None``: it did not)."""
+        row = self.session.get(WarcFile, filename)
+        return row.location if row is not None else None
+
     # crawls
 
     def start_crawl(self, crawl_id: str, spider: str, settings: Mapping[str, Any]) -> None:

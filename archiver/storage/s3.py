@@ -61,3 +61,20 @@ def client(settings: Any = None, attempts: int | None = None) -> Any:
               if settings is not None and settings.get(name)}
     config = Config(retries={"mode": "standard", "max_attempts": attempts}) if attempts else None
     return boto3.client("s3", config=config, **kwargs)
+
+
+def read_range(client: Any, url: str, offset: int, length: int) -> bytes:
+    """``length`` bytes of the object at ``url`` from ``offset`` (one ranged GET).
+
+    Raises :class:`OSError` for anything S3 or the connection says, so callers
+    that read local files handle both alike.
+    """
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    location = S3Location.parse(url)
+    try:
+        body = client.get_object(Bucket=location.bucket, Key=location.key,
+                                 Range=f"bytes={offset}-{offset + length - 1}")["Body"]
+        return body.read()
+    except (BotoCoreError, ClientError) as error:
+        raise OSError(f"{url}: {error}") from error

@@ -11,7 +11,7 @@ import pytest
 pytest.importorskip("scrapy_redis", reason="scrapy-redis not installed (pip install '.[scale]')")
 
 from tests.catalog.test_postgresql import postgres_url  # noqa: F401
-from tests.scaleout.services import redis_server, s3_server
+from tests.scaleout.services import BUCKET, redis_server, s3, s3_server
 
 
 @pytest.fixture(scope="module")
@@ -23,3 +23,9 @@ def redis_url() -> Iterator[str]:
 @pytest.fixture(scope="module")
 def s3_endpoint() -> Iterator[str]:
     yield from s3_server()
+
+
+@pytest.fixture(scope="module")
+def bucket(s3_endpoint: str) -> str:
+    s3(s3_endpoint).create_bucket(Bucket=BUCKET)
+    return BUCKET

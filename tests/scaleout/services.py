@@ -18,6 +18,9 @@ import redis
 from tests.ports import start_on_free_port
 
 START_TIMEOUT = 20.0
+BUCKET = "warc-archive"
+CREDENTIALS = ["-s", "AWS_ACCESS_KEY_ID=test", "-s", "AWS_SECRET_ACCESS_KEY=test",
+               "-s", "AWS_REGION_NAME=us-east-1"]
 
 
 def _start_redis(binary: str, directory: Path, port: int) -> subprocess.Popen | None:
@@ -67,3 +70,11 @@ def s3_server() -> Iterator[str]:
         yield f"http://{host}:{port}"
     finally:
         server.stop()
+
+
+def s3(endpoint: str):
+    """A boto3 client of the test S3 server (moto accepts any credentials)."""
+    import boto3
+
+    return boto3.client("s3", endpoint_url=endpoint, aws_access_key_id="test",
+                        aws_secret_access_key="test", region_name="us-east-1")

@@ -16,7 +16,6 @@ import sys
 import zipfile
 from pathlib import Path
 
-import boto3
 import pytest
 
 from archiver.demo.server import serve
@@ -25,25 +24,12 @@ from archiver.storage.upload import UploadError, transfer_config, upload_verifie
 from tests.catalog.site import catalog_rows, warcio_check
 from tests.crawling import CrawlOutput, crawl
 from tests.ports import candidate_port
+from tests.scaleout.services import BUCKET, CREDENTIALS, s3
 from tests.scaleout.site import news_routes
 
-BUCKET = "warc-archive"
-CREDENTIALS = ["-s", "AWS_ACCESS_KEY_ID=test", "-s", "AWS_SECRET_ACCESS_KEY=test",
-               "-s", "AWS_REGION_NAME=us-east-1"]
 # ~40 kB per file: a few dozen article pages rotate through several WARCs.
 SMALL_FILES = ["-s", "ARCHIVER_WARC_MAX_SIZE=40000"]
 PART_SIZE = 10000
-
-
-def s3(endpoint: str):
-    return boto3.client("s3", endpoint_url=endpoint, aws_access_key_id="test",
-                        aws_secret_access_key="test", region_name="us-east-1")
-
-
-@pytest.fixture(scope="module")
-def bucket(s3_endpoint: str) -> str:
-    s3(s3_endpoint).create_bucket(Bucket=BUCKET)
-    return BUCKET
 
 
 def upload_crawl(url: str, output: Path, endpoint: str, prefix: str, *extra: str
