@@ -57,6 +57,7 @@ DEFAULTS: dict[str, object] = {
     "ARCHIVER_RENDER_TIMEOUT": 30.0,
     "ARCHIVER_RENDER_CONSENT": "reject",
     "ARCHIVER_RENDER_CACHE_BYTES": 64 * 1024**2,
+    "ARCHIVER_RENDER_SCREENSHOT_HEIGHT": 10000,
     # subscriber crawls (archiver/access/)
     "ARCHIVER_COOKIES_FILE": "",
     "ARCHIVER_EXPECT_ACCESS": "",

@@ -279,6 +279,7 @@ def derived_record(
     content_type: str,
     date: str,
     refers_to: str,
+    headers: dict[str, str] | None = None,
 ) -> ArcWarcRecord:
     """A ``conversion`` or ``resource`` record made from a response (WARC 1.1 6.4, 6.8).
 
@@ -298,7 +299,7 @@ def derived_record(
         payload=BytesIO(payload),
         length=len(payload),
         warc_content_type=content_type,
-        warc_headers_dict={"WARC-Date": date, link: refers_to},
+        warc_headers_dict={"WARC-Date": date, link: refers_to, **(headers or {})},
     )
 
 

@@ -41,6 +41,7 @@ from archiver.paywall import PaywallHints, detect_paywall
 from archiver.render.browser import RenderUnavailable, launch
 from archiver.render.consent import parse_policy
 from archiver.render.page import PageRendering, RequestFor, render_page
+from archiver.render.tabs import TabPool
 from archiver.sites import SiteConfig
 
 if TYPE_CHECKING:
@@ -51,6 +52,12 @@ logger = logging.getLogger(__name__)
 
 DOM_URN_PREFIX = "urn:rendered-dom:"
 SCREENSHOT_URN_PREFIX = "urn:screenshot:"
+SCREENSHOT_SIZE = "WARC-Screenshot-Size"
+SCREENSHOT_PAGE_SIZE = "WARC-Screenshot-Page-Size"
+"""The screenshot's and the whole page's ``WIDTHxHEIGHT`` in CSS pixels: a page taller
+than ``ARCHIVER_RENDER_SCREENSHOT_HEIGHT`` is shot from its top down to that height."""
+TAB_RENDERS = 100
+"""Articles a tab renders before it is closed and a new one opened (memory)."""
 
 
 def record_link(location: RecordLocation) -> dict[str, Any]:
@@ -70,11 +77,13 @@ class Renderer:
         self.timeout_ms = int(settings.getfloat("ARCHIVER_RENDER_TIMEOUT") * 1000)
         self.consent = parse_policy(settings.get("ARCHIVER_RENDER_CONSENT"))
         self.cookies_file: str = settings.get("ARCHIVER_COOKIES_FILE") or ""
-        self.slots = asyncio.Semaphore(settings.getint("ARCHIVER_RENDER_CONCURRENCY"))
+        self.concurrency = settings.getint("ARCHIVER_RENDER_CONCURRENCY")
+        self.slots = asyncio.Semaphore(self.concurrency)
+        self.max_height = settings.getint("ARCHIVER_RENDER_SCREENSHOT_HEIGHT")
         self._starting: asyncio.Lock | None = None
         self._playwright: Playwright | None = None
         self._browser: Browser | None = None
-        self._cookies: list[dict[str, Any]] | None = None
+        self.tabs: TabPool | None = None
         self.cache_budget = settings.getint("ARCHIVER_RENDER_CACHE_BYTES")
         self._cache: OrderedDict[str, asyncio.Future[Response]] = OrderedDict()
         self._cached_bytes: dict[str, int] = {}
@@ -90,11 +99,11 @@ class Renderer:
         """``--render`` (``ARCHIVER_RENDER``) renders every site; ``render: articles`` one."""
         return self.render_all or config.render == "articles"
 
-    async def _browser_ready(self) -> Browser | None:
+    async def _tabs_ready(self) -> TabPool | None:
         if self._starting is None:
             self._starting = asyncio.Lock()
         async with self._starting:
-            if self._browser is None and self.unavailable is None:
+            if self.tabs is None and self.unavailable is None:
                 try:
                     self._playwright, self._browser = await launch(self.chromium)
                 except Exception as error:  # missing, or failing to start: crawl on, raw
@@ -102,9 +111,12 @@ class Renderer:
                                         else f"Chromium did not start ({error})")
                     logger.error("%s; articles are archived and judged without rendering",
                                  self.unavailable)
-                if self.cookies_file:
-                    self._cookies = browser_cookies(load_cookie_file(self.cookies_file))
-        return self._browser
+                    return None
+                cookies = (browser_cookies(load_cookie_file(self.cookies_file))
+                           if self.cookies_file else None)
+                self.tabs = TabPool(self._browser, self.concurrency, TAB_RENDERS, cookies,
+                                    self.timeout_ms)
+        return self.tabs
 
     async def render_article(
         self,
@@ -118,26 +130,29 @@ class Renderer:
 
         ``analysis.paywall`` is replaced by the verdict with the rendered signals.
         A render that fails (timeout, crash) is logged and counted; the article
-        keeps its raw verdict.
+        keeps its raw verdict, and the tab it failed in is closed.
         """
         capture: RecordLink | None = response.meta.get(LINK_META_KEY)
         if analysis.article is None or capture is None or not self.wants(config):
             return None
-        browser = await self._browser_ready()
-        if browser is None:
+        tabs = await self._tabs_ready()
+        if tabs is None:
             return None
         async with self.slots:
+            tab = await tabs.take(config.name)
             try:
                 rendering = await render_page(
-                    browser, response, analysis.article.word_count, request_for,
-                    self._download, settle_ms=self.settle_ms,
-                    timeout_ms=self.timeout_ms, consent=self.consent, cookies=self._cookies,
+                    tab, response, analysis.article.word_count, request_for,
+                    self._download, settle_ms=self.settle_ms, timeout_ms=self.timeout_ms,
+                    consent=self.consent, max_height=self.max_height,
                 )
             except Exception as error:
+                await tabs.discard(config.name, tab)
                 self.stats.inc_value("archiver/render/failed")
                 logger.warning("%s: rendering failed (%s: %s); judged from the raw capture",
                                response.url, type(error).__name__, error)
                 return None
+            await tabs.give_back(config.name, tab)
         links = self._write(response, capture, rendering)
         analysis.paywall = await self._rescore(response, analysis, hints, rendering)
         return links
@@ -172,15 +187,22 @@ class Renderer:
         dom = writer.write(records.derived_record(
             DOM_URN_PREFIX + response.url, "conversion", rendering.dom,
             "text/html; charset=utf-8", date, response_id))
+        shot = rendering.screenshot
         screenshot = writer.write(records.derived_record(
-            SCREENSHOT_URN_PREFIX + response.url, "resource", rendering.screenshot,
-            "image/png", date, response_id))
+            SCREENSHOT_URN_PREFIX + response.url, "resource", shot.png, "image/png", date,
+            response_id, headers={
+                SCREENSHOT_SIZE: f"{shot.width}x{shot.height}",
+                SCREENSHOT_PAGE_SIZE: f"{shot.width}x{shot.page_height}"}))
         self.stats.inc_value("archiver/render/pages")
         self.stats.inc_value("archiver/render/subresources", len(rendering.fetched))
         self.stats.inc_value("archiver/render/blocked", len(rendering.blocked))
         if rendering.facts.consent_actions:
             self.stats.inc_value("archiver/render/consent_clicks")
-        return {"dom": record_link(dom), "screenshot": record_link(screenshot),
+        if shot.clipped:
+            self.stats.inc_value("archiver/render/screenshots_clipped")
+        return {"dom": record_link(dom),
+                "screenshot": {**record_link(screenshot), "height": shot.height,
+                               "page_height": shot.page_height},
                 "subresources": rendering.fetched, "blocked": rendering.blocked,
                 "consent": list(rendering.facts.consent_actions)}
 
@@ -195,8 +217,10 @@ class Renderer:
         return await maybe_deferred_to_future(deferred)
 
     async def spider_closed(self) -> None:
+        if self.tabs is not None:
+            await self.tabs.close()
         if self._browser is not None:
             await self._browser.close()
         if self._playwright is not None:
             await self._playwright.stop()
-        self._browser = self._playwright = None
+        self._browser = self._playwright = self.tabs = None
