@@ -48,6 +48,9 @@ class RenderedFacts:
     hidden: tuple[HiddenText, ...] = ()
     overlays: tuple[Overlay, ...] = ()
     scroll_locked: bool = False
+    reachable_words: int | None = None
+    """With scrolling locked under an overlay: the words a reader can reach (shown in
+    the first screen and not covered); None when scrolling is free or nothing covers."""
     consent: tuple[str, ...] = ()
     """Consent managers whose banner is still shown after the renderer's clicks."""
     consent_actions: tuple[str, ...] = field(default_factory=tuple)
@@ -61,6 +64,7 @@ class RenderedFacts:
             hidden=tuple(HiddenText(**hidden) for hidden in probe["hidden"]),
             overlays=tuple(Overlay(**overlay) for overlay in probe["overlays"]),
             scroll_locked=bool(probe["scroll_locked"]),
+            reachable_words=probe["reachable_words"],
             consent=tuple(probe["consent"]),
             consent_actions=tuple(consent_actions),
         )
@@ -95,6 +99,9 @@ def find_rendered_signals(rendered: RenderedFacts | None, raw_words: int) -> lis
             "rendered.text_removed",
             f"the raw capture's article has {raw_words} words, the rendered page "
             f"{rendered.present_words} in all: scripts removed the text"))
+    covered = _covered_text(rendered, raw_words)
+    if covered:
+        signals.append(signal("rendered.text_hidden", covered))
     signals += [signal("rendered.overlay", f"{overlay.selector} covers "
                        f"{overlay.coverage:.0%} of the viewport: {overlay.text!r}")
                 for overlay in rendered.overlays]
@@ -107,3 +114,24 @@ def find_rendered_signals(rendered: RenderedFacts | None, raw_words: int) -> lis
                            f"{manager} consent banner still blocks the page ({actions})")
                     for manager in rendered.consent]
     return signals
+
+
+def _covered_text(rendered: RenderedFacts, raw_words: int) -> str | None:
+    """Evidence that an overlay keeps the text from the reader, or None.
+
+    The soft wall that leaves the text in place: an overlay over the page and
+    scrolling switched off, so a reader reaches only what the first screen shows
+    uncovered. That is the text hidden as surely as ``display: none`` hides it,
+    and it is structural (measured in the page, not a phrase or a style name), so
+    it is the same decisive ``rendered.text_hidden`` signal: an overlay alone, or
+    a locked page alone (a menu, a lightbox), never fires it.
+    """
+    limits = rules()
+    reachable = rendered.reachable_words
+    if (reachable is None or not rendered.overlays or raw_words < limits["min_raw_words"]
+            or reachable >= raw_words * limits["removed_ratio"]):
+        return None
+    overlay = max(rendered.overlays, key=lambda overlay: overlay.coverage)
+    return (f"after scripts ran, {overlay.selector} covers {overlay.coverage:.0%} of the "
+            f"viewport and scrolling is locked: a reader reaches {reachable} of the raw "
+            f"article's {raw_words} words")

@@ -13,6 +13,8 @@ from tests.crawling import CrawlOutput, Record, crawl
 from tests.render.site import render_routes
 
 CHROMIUM = "/usr/bin/chromium"
+SCREENSHOT_HEIGHT = 1000
+"""Taller than the soft wall's page (its text hidden), shorter than the open article's."""
 
 
 def require_rendering() -> None:
@@ -42,6 +44,7 @@ def rendered_crawl(tmp_path_factory: pytest.TempPathFactory) -> RenderedCrawl:
     directory = tmp_path_factory.mktemp("render") / "crawl"
     with serve(render_routes()) as site:
         output = crawl(site.base_url + "/", directory, "--render",
-                       "-s", f"ARCHIVER_RENDER_CHROMIUM={CHROMIUM}")
+                       "-s", f"ARCHIVER_RENDER_CHROMIUM={CHROMIUM}",
+                       "-s", f"ARCHIVER_RENDER_SCREENSHOT_HEIGHT={SCREENSHOT_HEIGHT}")
     assert output.process.returncode == 0, output.process.stderr[-3000:]
     return RenderedCrawl(output, site.base_url, site.log)

@@ -3,7 +3,10 @@
 ``/news/2026/11/soft-wall`` ships its whole text; ``/static/wall.js`` hides it
 after load and draws a full-viewport overlay of :data:`OVERLAY_COLOUR` (a
 colour no default style has, so a screenshot shows whether the overlay was
-drawn). ``/news/2026/11/cookie-banner`` shows a OneTrust-style consent banner
+drawn). ``/news/2026/11/covered-wall`` leaves its text in place and shown, under
+an overlay, with scrolling locked (``/static/cover.js``);
+``/news/2026/11/promo-banner`` has a large fixed banner over free text, scrolling
+free (``/static/promo.js``). ``/news/2026/11/cookie-banner`` shows a OneTrust-style consent banner
 whose reject button removes it. ``/news/2026/11/open-article`` is free. Every
 article also embeds an image from a host that is not loopback: the browser must
 never reach it.
@@ -28,6 +31,28 @@ WALL_JS = b"""window.addEventListener("load", () => {
   overlay.textContent = "Subscribe to keep reading this article";
   document.body.appendChild(overlay);
   document.documentElement.style.overflow = "hidden";
+});
+"""
+
+COVER_JS = b"""window.addEventListener("load", () => {
+  const overlay = document.createElement("div");
+  overlay.className = "piano-offer";
+  overlay.style.cssText = "position:fixed;left:0;right:0;top:0;bottom:0;z-index:99;" +
+    "background:linear-gradient(rgba(255,255,255,.6),#fff 40%);padding-top:60vh";
+  overlay.textContent = "Already a subscriber? Log in";
+  document.body.appendChild(overlay);
+  document.documentElement.style.overflow = "hidden";
+  document.body.style.overflow = "hidden";
+});
+"""
+
+PROMO_JS = b"""window.addEventListener("load", () => {
+  const banner = document.createElement("div");
+  banner.id = "app-promo";
+  banner.style.cssText = "position:fixed;left:0;right:0;bottom:0;height:60vh;z-index:9;" +
+    "background:#eee";
+  banner.textContent = "Get our app";
+  document.body.appendChild(banner);
 });
 """
 
@@ -57,15 +82,24 @@ def render_routes() -> dict[str, Route]:
         b"</head>", b'<script src="/static/wall.js"></script></head>')
     cookie = article("Cookie banner on the quay", 2).replace(
         b"</body>", CONSENT_BANNER + b"</body>")
+    covered = article("Covered wall at the lock", 4).replace(
+        b"</head>", b'<script src="/static/cover.js"></script></head>')
+    promo = article("Promo banner at the pier", 5).replace(
+        b"</head>", b'<script src="/static/promo.js"></script></head>')
     links = "".join(f'<li><a href="/news/2026/11/{slug}">{slug}</a></li>'
-                    for slug in ("soft-wall", "cookie-banner", "open-article"))
+                    for slug in ("soft-wall", "cookie-banner", "open-article", "covered-wall",
+                                 "promo-banner"))
     return {
         "/": Route(body=f"<html><body><h1>Ledger</h1><ul>{links}</ul></body></html>".encode()),
         "/robots.txt": Route(body=b"User-agent: *\nAllow: /\n", content_type=b"text/plain"),
         "/news/2026/11/soft-wall": Route(body=soft, gzip=True),
         "/news/2026/11/cookie-banner": Route(body=cookie),
         "/news/2026/11/open-article": Route(body=article("Open article on the ferry", 3)),
+        "/news/2026/11/covered-wall": Route(body=covered),
+        "/news/2026/11/promo-banner": Route(body=promo),
         "/static/wall.js": Route(body=WALL_JS, content_type=b"text/javascript"),
+        "/static/cover.js": Route(body=COVER_JS, content_type=b"text/javascript"),
+        "/static/promo.js": Route(body=PROMO_JS, content_type=b"text/javascript"),
         "/static/site.css": Route(body=b"body { font-family: serif; }\n",
                                   content_type=b"text/css"),
     }

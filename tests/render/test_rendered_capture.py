@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import struct
 import urllib.request
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from archiver.toolkit.replay import (
 )
 from tests.crawling import run_archiver
 from tests.pywb import pywb_or_skip, running_wayback
-from tests.render.conftest import RenderedCrawl
+from tests.render.conftest import SCREENSHOT_HEIGHT, RenderedCrawl
 from tests.render.site import MARKER, OFFSITE_IMAGE, OVERLAY_COLOUR, render_routes
 
 SOFT = "soft-wall"
@@ -36,8 +37,26 @@ def test_verdict_is_soft_with_evidence_from_the_rendered_dom(rendered_crawl: Ren
     evidence = {signal["name"]: signal["evidence"] for signal in verdict["signals"]}
     assert "display: none" in evidence["rendered.text_hidden"]
     assert "div#reg-wall covers 100% of the viewport" in evidence["rendered.overlay"]
-    for free in ("open-article", "cookie-banner"):
+    for free in ("open-article", "cookie-banner", "promo-banner"):
         assert not rendered_crawl.item(free)["paywall"]["detected"], free
+
+
+def test_text_left_in_place_under_an_overlay_with_scrolling_locked_is_soft(
+        rendered_crawl: RenderedCrawl):
+    """The soft wall that hides nothing by style: the text is shown, but under an
+    overlay, and the page cannot be scrolled to it."""
+    item = rendered_crawl.item("covered-wall")
+    verdict = item["paywall"]
+    assert (verdict["detected"], verdict["kind"], verdict["truncated"]) == (True, "soft", False)
+    evidence = {signal["name"]: signal["evidence"] for signal in verdict["signals"]}
+    assert evidence["rendered.text_hidden"].startswith(
+        "after scripts ran, div.piano-offer covers 100% of the viewport and scrolling is "
+        "locked: a reader reaches "), evidence
+    assert "rendered.scroll_locked" in evidence
+    # A big banner over text a reader can scroll past is an overlay, not a wall.
+    promo = {signal["name"] for signal in rendered_crawl.item("promo-banner")["paywall"]["signals"]}
+    assert "rendered.overlay" in promo
+    assert not promo & {"rendered.text_hidden", "rendered.scroll_locked"}
 
 
 def test_dom_and_screenshot_records_refer_to_the_response(rendered_crawl: RenderedCrawl):
@@ -58,6 +77,29 @@ def test_dom_and_screenshot_records_refer_to_the_response(rendered_crawl: Render
     assert b'id="reg-wall"' in dom.block, "the DOM after scripts ran, overlay included"
     assert shot.header("Content-Type") == "image/png"
     assert shot.block.startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def png_size(block: bytes) -> str:
+    """``WIDTHxHEIGHT`` from a PNG's header chunk."""
+    width, height = struct.unpack(">II", block[16:24])
+    return f"{width}x{height}"
+
+
+def test_screenshot_record_says_where_a_long_page_was_cut(rendered_crawl: RenderedCrawl):
+    def sizes(slug: str) -> tuple[str, str, str]:
+        links = rendered_crawl.item(slug)["rendered"]["screenshot"]
+        shot = rendered_crawl.record(links["warc_record_id"])
+        return (png_size(shot.block), shot.header("WARC-Screenshot-Size"),
+                shot.header("WARC-Screenshot-Page-Size"))
+
+    shown, size, page = sizes(SOFT)
+    assert shown == size == page, "a page shorter than the cap is shot whole"
+    shown, size, page = sizes("open-article")
+    width = shown.split("x")[0]
+    assert shown == size == f"{width}x{SCREENSHOT_HEIGHT}"
+    assert page.startswith(f"{width}x") and int(page.split("x")[1]) > SCREENSHOT_HEIGHT
+    links = rendered_crawl.item("open-article")["rendered"]["screenshot"]
+    assert (links["height"], links["page_height"]) == (SCREENSHOT_HEIGHT, int(page.split("x")[1]))
 
 
 def overlay_share(crawl: RenderedCrawl, slug: str) -> float:
@@ -120,6 +162,12 @@ def test_pywb_replays_the_raw_page(rendered_crawl: RenderedCrawl, tmp_path: Path
                    scroll_locked=True, consent=("didomi",)),
      ["rendered.overlay", "rendered.scroll_locked", "rendered.consent_wall"]),
     (RenderedFacts(900, 900, consent=("didomi",)), []),
+    (RenderedFacts(900, 900, overlays=(Overlay("div.offer", 1.0, "Log in"),),
+                   scroll_locked=True, reachable_words=30),
+     ["rendered.text_hidden", "rendered.overlay", "rendered.scroll_locked"]),
+    (RenderedFacts(900, 900, overlays=(Overlay("div.offer", 1.0, "Log in"),),
+                   scroll_locked=True, reachable_words=600),
+     ["rendered.overlay", "rendered.scroll_locked"]),
 ])
 def test_rendered_signals(facts: RenderedFacts, expected: list[str]):
     assert [signal.name for signal in find_rendered_signals(facts, 900)] == expected

@@ -28,7 +28,7 @@
   const body = document.body;
   if (!body) {
     return {visible_words: 0, present_words: 0, hidden: [], overlays: [],
-            scroll_locked: false, consent: []};
+            scroll_locked: false, reachable_words: null, consent: []};
   }
 
   // Elements holding article-sized text that their own style hides or blurs: the
@@ -79,6 +79,29 @@
       || style.position === "fixed";
   }) && document.documentElement.scrollHeight > innerHeight;
 
+  // With scrolling locked a reader sees the first screen only, minus what an overlay
+  // covers: the words of text there that the topmost element at the text is part of.
+  let reachable = null;
+  if (locked && overlays.length) {
+    reachable = 0;
+    const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
+    const range = document.createRange();
+    while (walker.nextNode()) {
+      const node = walker.currentNode;
+      const parent = node.parentElement;
+      if (!parent || skipped.has(parent.tagName.toUpperCase()) || !node.data.trim()) continue;
+      range.selectNodeContents(node);
+      const box = range.getBoundingClientRect();
+      const x = box.left + Math.min(box.width, 40) / 2;
+      const y = box.top + Math.min(box.height, 20) / 2;
+      if (box.width === 0 || x < 0 || y < 0 || x >= innerWidth || y >= innerHeight) continue;
+      const top = document.elementFromPoint(x, y);
+      if (top && (top === parent || parent.contains(top) || top.contains(parent))) {
+        reachable += words(node.data);
+      }
+    }
+  }
+
   const shown = (element) => {
     const style = getComputedStyle(element);
     const box = element.getBoundingClientRect();
@@ -98,6 +121,7 @@
     hidden: hidden,
     overlays: overlays.map(({element, ...overlay}) => overlay),
     scroll_locked: locked,
+    reachable_words: reachable,
     consent: consent,
   };
 }
