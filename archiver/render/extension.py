@@ -38,6 +38,7 @@ from archiver.capture import records
 from archiver.capture.link import LINK_META_KEY, RecordLink, RecordLocation
 from archiver.capture.middleware import WarcCaptureMiddleware
 from archiver.paywall import PaywallHints, detect_paywall
+from archiver.paywall.rendered import find_rendered_signals
 from archiver.render.browser import RenderUnavailable, launch
 from archiver.render.consent import parse_policy
 from archiver.render.page import PageRendering, RequestFor, render_page
@@ -154,7 +155,9 @@ class Renderer:
                 return None
             await tabs.give_back(config.name, tab)
         links = self._write(response, capture, rendering)
-        analysis.paywall = await self._rescore(response, analysis, hints, rendering)
+        raw = analysis.paywall
+        if raw is None or find_rendered_signals(rendering.facts, raw.visible_words):
+            analysis.paywall = await self._rescore(response, analysis, hints, rendering)
         return links
 
     async def _download(self, request: Request) -> Response:
@@ -208,7 +211,11 @@ class Renderer:
 
     async def _rescore(self, response: Response, analysis: PageAnalysis,
                        hints: PaywallHints, rendering: PageRendering) -> Any:
-        """The verdict again, with the rendered facts (in the analysis pool, off the reactor)."""
+        """The verdict again, with the rendered facts (in the analysis pool, off the reactor).
+
+        Only when the rendered page gave a signal: without one the signals, and so
+        the verdict, are the raw capture's, and detecting again would cost a second
+        detection per article for nothing."""
         page = captured_page(response)
         pool = self.crawler.get_extension(AnalysisPool)
         arguments = (page, analysis.article, hints, rendering.facts)
