@@ -42,7 +42,9 @@ DATA = Path(__file__).with_name("data")
 VIEWPORT = {"width": 1280, "height": 900}
 # Headers that describe Scrapy's transfer, not the decoded body handed to the browser.
 TRANSFER_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
-CONSENT_CLICK_TIMEOUT_MS = 1000
+CONSENT_CLICK_TIMEOUT_MS = 5000
+"""A click waits for the button to be stable and hit-testable; 1 s failed on a loaded
+machine (the test suite on 2 shared cores), and the wait is spent only on a click."""
 
 RequestFor = Callable[[str, str], Request | None]
 """``(url, Playwright resource type)`` to a Scrapy request, or None to block it."""
