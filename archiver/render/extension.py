@@ -57,7 +57,7 @@ SCREENSHOT_SIZE = "WARC-Screenshot-Size"
 SCREENSHOT_PAGE_SIZE = "WARC-Screenshot-Page-Size"
 """The screenshot's and the whole page's ``WIDTHxHEIGHT`` in CSS pixels: a page taller
 than ``ARCHIVER_RENDER_SCREENSHOT_HEIGHT`` is shot from its top down to that height."""
-TAB_RENDERS = 100
+TAB_RENDERS = 50
 """Articles a tab renders before it is closed and a new one opened (memory)."""
 
 
