@@ -72,7 +72,7 @@ class PaywallRecordPipeline:
         capture = self.store.capture_by_record_id(adapter.get("warc_record_id") or "")
         if capture is None or not capture.not_modified:
             return False
-        earlier = self.store.last_verdict(adapter["url"], excluding_capture=capture.id)
+        earlier = self.store.last_verdict(adapter["url"], excluding=capture)
         return earlier is not None and earlier.verdict == adapter["paywall"]
 
     def process_item(self, item):

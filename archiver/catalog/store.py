@@ -30,6 +30,7 @@ from archiver.paywall.verdict import PaywallVerdict
 MIGRATIONS = Path(__file__).parent / "migrations"
 MIGRATION_LOCK = 0x6E657773  # PostgreSQL advisory lock key of catalog migrations ("news")
 RECENT_CAPTURES = 4096  # captures kept by record id (CatalogStore._recent)
+RECENT_VERDICTS = 256  # latest verdicts kept by URL (CatalogStore._latest_verdicts)
 
 
 def utcnow() -> datetime:
@@ -126,6 +127,10 @@ class CatalogStore:
         spider and two item pipelines each ask for a page's capture within moments of
         one another, and answered here they cost no query. Bounded, so a long crawl
         holds no more rows than :data:`RECENT_CAPTURES`."""
+        self._latest_verdicts: OrderedDict[str, Verdict | None] = OrderedDict()
+        """Each URL's latest verdict, as :meth:`last_verdict` found it, until one is
+        recorded for it: the spider asks before reusing a stored analysis, and the
+        verdict record pipeline again for the same page."""
 
     def close(self) -> None:
         self.session.commit()
@@ -272,6 +277,7 @@ class CatalogStore:
             )
             self.session.execute(delete(Capture).where(Capture.id.in_(ids)))
             self._recent.clear()
+            self._latest_verdicts.clear()
             self.session.commit()
         return len(ids)
 
@@ -287,6 +293,7 @@ class CatalogStore:
     ) -> Article:
         """Upsert the article and append its verdict to the history, with the
         detector version and extracted article it was made with (for reuse)."""
+        self._latest_verdicts.pop(url, None)
         article = self.article(url)
         if article is None:
             article = Article(url=url, first_seen=capture.fetched_at)
@@ -310,13 +317,24 @@ class CatalogStore:
             ))
         return article
 
-    def last_verdict(self, url: str, excluding_capture: int | None = None) -> Verdict | None:
-        """The article's latest verdict, leaving out the one of ``excluding_capture``."""
-        query = select(Verdict).join(Article).where(Article.url == url)
-        if excluding_capture is not None:
-            query = query.where(Verdict.capture_id != excluding_capture)
+    def last_verdict(self, url: str, excluding: Capture | None = None) -> Verdict | None:
+        """The article's latest verdict, leaving out the one made on ``excluding``."""
+        if url in self._latest_verdicts:
+            latest = self._latest_verdicts[url]
+            self._latest_verdicts.move_to_end(url)
+        else:
+            latest = self._latest_verdict(url)
+            self._latest_verdicts[url] = latest
+            if len(self._latest_verdicts) > RECENT_VERDICTS:
+                self._latest_verdicts.popitem(last=False)
+        if latest is None or excluding is None or latest.capture_id != excluding.id:
+            return latest
+        return self._latest_verdict(url, Verdict.capture_id != excluding.id)
+
+    def _latest_verdict(self, url: str, *where: Any) -> Verdict | None:
         return self.session.scalar(
-            query.order_by(Verdict.observed_at.desc(), Verdict.id.desc()).limit(1)
+            select(Verdict).join(Article).where(Article.url == url, *where)
+            .order_by(Verdict.observed_at.desc(), Verdict.id.desc()).limit(1)
         )
 
     def verdicts(self) -> list[Verdict]:
