@@ -89,6 +89,10 @@ class RequestLog:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in separate writes; with Nagle's algorithm on, the body
+    # waits for the client's delayed ACK of the headers, 40 ms per keep-alive response
+    # (wget fetched 19 pages/s from this server, 600 with TCP_NODELAY).
+    disable_nagle_algorithm = True
     server: _SiteServer
 
     def log_message(self, format: str, *args: object) -> None:
