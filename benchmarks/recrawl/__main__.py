@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing
 import sqlite3
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from archiver.demo.server import serve
+from benchmarks.loopback import serve_until_stopped, served
 from benchmarks.throughput.__main__ import CRAWL_SPEED
 from benchmarks.throughput.site import site_routes
 
@@ -27,9 +26,7 @@ def _serve(articles: int, ready, stop) -> None:
     routes = site_routes(articles)
     for n, route in enumerate(routes.values()):
         route.etag = f'"v{n}"'.encode()
-    with serve(routes, lifetime=1800) as site:
-        ready.put(site.base_url)
-        stop.wait(1800)
+    serve_until_stopped(routes, ready, stop)
 
 
 def _run(base_url: str, output: Path, crawl_id: str, catalog: bool) -> dict:
@@ -55,17 +52,9 @@ def main() -> int:
     parser.add_argument("--no-catalog", action="store_true",
                         help="turn the catalog off (no conditional requests, no dedup)")
     args = parser.parse_args()
-    ready, stop = multiprocessing.Queue(), multiprocessing.Event()
-    server = multiprocessing.Process(target=_serve, args=(args.articles, ready, stop))
-    server.start()
-    try:
-        base_url = ready.get(timeout=120)
-        with tempfile.TemporaryDirectory() as tmp:
-            runs = {name: _run(base_url, Path(tmp), name, not args.no_catalog)
-                    for name in ("first", "recrawl")}
-    finally:
-        stop.set()
-        server.join(timeout=30)
+    with served(_serve, args.articles) as base_url, tempfile.TemporaryDirectory() as tmp:
+        runs = {name: _run(base_url, Path(tmp), name, not args.no_catalog)
+                for name in ("first", "recrawl")}
     for name, run in runs.items():
         summary = run["summary"]
         took = f"{run['seconds']:7.2f} s" if run["seconds"] else "      ? s"

@@ -1,23 +1,31 @@
 """``python -m benchmarks.throughput``: archiving speed against bare Scrapy and wget.
 
 For each site (a generated one, and one made of the real publishers' pages in
-``../shared/corpus/fundus``, skipped with a reason when absent) one run prints:
+``../shared/corpus/fundus``, skipped with a reason when absent), served twice:
+with no latency at all, and with a stated per-response latency (default
+100 ms, every request answered after that long, many at once, as a real news
+server does), one run prints:
 
-* pages/s of bare Scrapy (following the same links, parsing titles), of our
-  crawl in capture-only mode (``ARCHIVER_ANALYSIS=off``), of the full pipeline
-  (capture, extraction, paywall detection, discovery, catalog) and of
-  ``wget --warc-file -r``, and the ratios the issue asks for;
-* the CPU time of an unchanged recrawl (304s, stored verdicts reused) against
-  the first run's;
+* HTML pages/s and CPU ms per page of bare Scrapy (following the same links,
+  parsing titles), of our crawl in capture-only mode (``ARCHIVER_ANALYSIS=off``),
+  of the full pipeline (capture, extraction, paywall detection, discovery,
+  catalog) and of ``wget --warc-file -r``, each as the median and range of
+  ``--rounds`` interleaved rounds (bare, capture, full, recrawl, wget; again),
+  with the machine's load average when each run started;
+* the ratios the issue asks for, per round: by pages/s, and by CPU per page
+  (what the ratio would be were the crawls CPU-bound on equal cores; other
+  jobs on the machine disturb it less than they disturb wall-clock rates);
+* the CPU time of an unchanged recrawl (304s, stored analyses and discovery
+  reused) against the first run's;
 * ms of CPU per page for each analysis stage (parse, extraction, detection,
   discovery), measured in this process on the site's own article pages.
 
-Then the peak RSS of full-pipeline crawls of 1k and 10k articles. Every crawl
-runs in its own process against a site served from another process (no shared
-GIL); pages/s is Scrapy's own ``response_received_count / elapsed_time_seconds``
-(start-up excluded), CPU and peak RSS come from ``wait4()`` of the crawl's
-process tree (analysis workers included). wget is time-boxed: its rate is
-steady and a full crawl would take ten times as long as ours.
+Then the peak RSS of crawls of 1k and 10k articles. Every crawl runs in its own
+process against a site served from another process (no shared GIL); pages/s is
+HTML pages (the site's home, sections and articles; requisites and 404s not
+counted) over Scrapy's ``elapsed_time_seconds`` (start-up excluded), CPU and
+peak RSS come from ``wait4()`` of the crawl's process tree (analysis workers
+included, start-up included). wget is time-boxed.
 """
 
 from __future__ import annotations
@@ -25,7 +33,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import multiprocessing
 import os
 import re
 import statistics
@@ -38,20 +45,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from archiver.analysis import canonical_url
-from archiver.demo.server import Route, serve
+from archiver.demo.server import Route
 from archiver.discovery.classifier import is_article
 from archiver.discovery.links import feed_links, page_links, page_requisites
 from archiver.extraction import extract_article
 from archiver.page import CapturedPage
 from archiver.paywall import detect_paywall
+from benchmarks.loopback import serve_until_stopped, served
 from benchmarks.throughput import realsite, site
 
 ROOT = Path(__file__).resolve().parents[2]
 STATS_EXTENSION = "benchmarks.throughput.statsdump.StatsDump"
+PAGE_PATHS = r"^/(?:$|news/|article/|section/)"
+"""The sites' HTML pages: what pages/s counts, for every crawler alike."""
 CRAWL_SPEED = [
     "-s", "CONCURRENT_REQUESTS=16", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16",
     "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=ERROR",
-    "-s", "REMOTE_CONTROL_ENABLED=False", "-s", "TELNETCONSOLE_ENABLED=False",
+    "-s", "REMOTE_CONTROL_ENABLED=False", "-s", "TELNETCONSOLE_ENABLED=0",
 ]
 GOALS = {"full pipeline": 0.85, "capture only": 0.95}
 WGET_GOAL = 8.0
@@ -70,19 +80,25 @@ class Run:
     """User + system CPU seconds of the process and the children it reaped."""
     max_rss_mb: float
     stats: dict = field(default_factory=dict)
+    load: float = field(default_factory=lambda: os.getloadavg()[0])
+    """The machine's 1-minute load average when the run started."""
 
     @property
     def rate(self) -> float:
         return self.pages / self.seconds if self.seconds else float("nan")
 
+    @property
+    def cpu_ms(self) -> float:
+        """CPU per HTML page, start-up included."""
+        return self.cpu / max(self.pages, 1) * 1000
 
-def _serve(kind: str, articles: int, ready, stop) -> None:
+
+def _serve(kind: str, articles: int, latency: float, ready, stop) -> None:
     routes = SITES[kind](articles)
     for n, route in enumerate(routes.values()):
         route.etag = route.etag or f'"v{n}"'.encode()  # so a recrawl can get 304s
-    with serve(routes, lifetime=3600) as running:
-        ready.put(running.base_url)
-        stop.wait(3600)
+        route.delay = latency
+    serve_until_stopped(routes, ready, stop)
 
 
 def _wait(command: list[str], log: Path, timeout: float,
@@ -113,24 +129,24 @@ def _wait(command: list[str], log: Path, timeout: float,
 def _crawl(command: list[str], work: Path, name: str, cwd: Path = ROOT) -> Run:
     stats_path = work / f"{name}-stats.json"
     extra = ["-s", f"EXTENSIONS={json.dumps({STATS_EXTENSION: 0})}",
-             "-s", f"BENCH_STATS_PATH={stats_path}"]
+             "-s", f"BENCH_STATS_PATH={stats_path}", "-s", f"BENCH_PAGE_PATHS={PAGE_PATHS}"]
     log = work / f"{name}.log"
+    load = os.getloadavg()[0]
     code, usage, _ = _wait(command + CRAWL_SPEED + extra, log, timeout=3600, cwd=cwd)
     if code or not stats_path.exists():
         raise SystemExit(f"{name} failed (exit {code}):\n{log.read_text()[-3000:]}")
     stats = json.loads(stats_path.read_text())
     if stats.get("bench/offsite_dropped"):
         print(f"  ({name}: {stats['bench/offsite_dropped']} off-loopback requests dropped)")
-    return Run(int(stats.get("response_received_count", 0)),
-               float(stats.get("elapsed_time_seconds", 0)),
-               usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, stats)
+    return Run(int(stats.get("bench/pages", 0)), float(stats.get("elapsed_time_seconds", 0)),
+               usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, stats, load)
 
 
-def _bare(base_url: str, work: Path) -> Run:
+def _bare(base_url: str, work: Path, name: str) -> Run:
     """Plain Scrapy: run from the work directory, away from the project's settings."""
     return _crawl([sys.executable, "-m", "scrapy", "runspider",
                    str(Path(__file__).with_name("bare.py")), "-a", f"url={base_url}/",
-                   "-s", "ROBOTSTXT_OBEY=True", "-O", str(work / "bare.jsonl")], work, "bare",
+                   "-s", "ROBOTSTXT_OBEY=True", "-O", str(work / f"{name}.jsonl")], work, name,
                   cwd=work)
 
 
@@ -141,14 +157,16 @@ def _ours(base_url: str, work: Path, name: str, output: Path, *settings: str) ->
                    "-O", str(work / f"{name}.jsonl")], work, name)
 
 
-def _wget(base_url: str, work: Path, seconds: float) -> Run:
-    target = work / "wget"
+def _wget(base_url: str, work: Path, name: str, seconds: float) -> Run:
+    target = work / name
     target.mkdir()
-    log = work / "wget.log"
+    log = work / f"{name}.log"
+    load = os.getloadavg()[0]
     _, usage, wall = _wait(["wget", "-r", "-l", "inf", "--no-verbose", "-P", str(target),
                             f"--warc-file={target / 'crawl'}", f"{base_url}/"], log, seconds)
-    pages = len(re.findall(rb" URL:\S+ \[\d+", log.read_bytes()))
-    return Run(pages, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+    fetched = re.findall(r" URL:(\S+) \[\d+", log.read_text(errors="replace"))
+    pages = sum(1 for url in fetched if re.match(PAGE_PATHS, url.removeprefix(base_url)))
+    return Run(pages, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, load=load)
 
 
 def _stages(routes: dict[str, Route], sample: int) -> dict[str, float]:
@@ -179,58 +197,72 @@ def _stages(routes: dict[str, Route], sample: int) -> dict[str, float]:
     return {stage: statistics.median(values) * 1000 for stage, values in timings.items()}
 
 
-class _Site:
-    """One site served from its own process for the length of a ``with`` block."""
-
-    def __init__(self, kind: str, articles: int) -> None:
-        self.kind, self.articles = kind, articles
-
-    def __enter__(self) -> str:
-        ready, self.stop = multiprocessing.Queue(), multiprocessing.Event()
-        self.server = multiprocessing.Process(target=_serve,
-                                              args=(self.kind, self.articles, ready, self.stop))
-        self.server.start()
-        return ready.get(timeout=1200)
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop.set()
-        self.server.join(timeout=30)
-
-
 def _ratio(value: float, goal: float, wanted: str = ">=") -> str:
     met = value >= goal if wanted == ">=" else value <= goal
-    return f"{value:5.2f}x  (goal {wanted} {goal}x: {'met' if met else 'MISSED'})"
+    return f"{value:5.2f}x (goal {wanted} {goal}x: {'met' if met else 'MISSED'})"
 
 
-def bench_site(kind: str, articles: int, wget_seconds: float, sample: int) -> None:
-    print(f"\n== {kind} site: {articles} articles ==")
-    with tempfile.TemporaryDirectory() as tmp, _Site(kind, articles) as base_url:
-        work = Path(tmp)
-        runs = {
-            "bare scrapy": _bare(base_url, work),
-            "capture only": _ours(base_url, work, "capture", work / "capture",
-                                  "ARCHIVER_ANALYSIS=off"),
-            "full pipeline": _ours(base_url, work, "full", work / "full"),
-            "recrawl": _ours(base_url, work, "recrawl", work / "full"),
-            "wget": _wget(base_url, work, wget_seconds),
-        }
-    for name, run in runs.items():
-        print(f"{name:>14}: {run.pages:6d} pages in {run.seconds:7.2f} s = {run.rate:6.1f} "
-              f"pages/s, {run.cpu:7.1f} s CPU ({run.cpu / max(run.pages, 1) * 1000:5.1f} ms "
-              f"a page, start-up included), peak RSS {run.max_rss_mb:6.0f} MB")
-    bare = runs["bare scrapy"].rate
+def _spread(values: list[float], unit: str = "", digits: int = 1) -> str:
+    """Median and range of one figure over the rounds."""
+    if len(values) == 1:
+        return f"{values[0]:.{digits}f}{unit}"
+    return (f"{statistics.median(values):.{digits}f}{unit} "
+            f"[{min(values):.{digits}f}-{max(values):.{digits}f}]")
+
+
+def _ratios(name: str, values: list[float], goal: float, wanted: str = ">=") -> None:
+    """A ratio over the rounds: its median against the goal, and the range."""
+    spread = f" [{min(values):.2f}-{max(values):.2f}]" if len(values) > 1 else ""
+    print(f"{name:>36}: {_ratio(statistics.median(values), goal, wanted)}{spread}")
+
+
+CRAWLERS = ("bare scrapy", "capture only", "full pipeline", "recrawl", "wget")
+
+
+def _round(base_url: str, work: Path, n: int, wget_seconds: float) -> dict[str, Run]:
+    """One interleaved round: every crawler once, one after the other."""
+    full = work / f"full-{n}"
+    return {
+        "bare scrapy": _bare(base_url, work, f"bare-{n}"),
+        "capture only": _ours(base_url, work, f"capture-{n}", work / f"capture-{n}",
+                              "ARCHIVER_ANALYSIS=off"),
+        "full pipeline": _ours(base_url, work, f"full-{n}", full),
+        "recrawl": _ours(base_url, work, f"recrawl-{n}", full),
+        "wget": _wget(base_url, work, f"wget-{n}", wget_seconds),
+    }
+
+
+def bench_site(kind: str, articles: int, latency_ms: float, rounds: int,
+               wget_seconds: float) -> None:
+    latency = f"{latency_ms:g} ms per response" if latency_ms else "no latency"
+    print(f"\n== {kind} site: {articles} articles, {latency}, {rounds} rounds ==")
+    runs: dict[str, list[Run]] = {name: [] for name in CRAWLERS}
+    with tempfile.TemporaryDirectory() as tmp, served(_serve, kind, articles,
+                                                       latency_ms / 1000) as base_url:
+        for n in range(rounds):
+            for name, run in _round(base_url, Path(tmp), n, wget_seconds).items():
+                runs[name].append(run)
+    print(f"{'':>14}  {'HTML pages/s':>22}  {'CPU ms a page':>22}  {'pages':>6}  "
+          f"{'peak RSS':>8}  load")
+    for name, done in runs.items():
+        print(f"{name:>14}: {_spread([r.rate for r in done]):>22}  "
+              f"{_spread([r.cpu_ms for r in done]):>22}  {done[0].pages:6d}  "
+              f"{max(r.max_rss_mb for r in done):6.0f}MB  "
+              f"{_spread([r.load for r in done])}")
+    bare = runs["bare scrapy"]
     for name, goal in GOALS.items():
-        print(f"{name + ' / bare':>22}: {_ratio(runs[name].rate / bare, goal)}")
+        pairs = list(zip(runs[name], bare, strict=True))
+        _ratios(f"{name} / bare, pages/s", [o.rate / b.rate for o, b in pairs], goal)
+        _ratios(f"{name} / bare, CPU a page", [b.cpu_ms / o.cpu_ms for o, b in pairs], goal)
     for name in GOALS:
-        print(f"{name + ' / wget':>22}: {_ratio(runs[name].rate / runs['wget'].rate, WGET_GOAL)}")
-    recrawl = runs["recrawl"].cpu / runs["full pipeline"].cpu
-    stats = runs["recrawl"].stats
-    print(f"{'recrawl CPU / first':>22}: {_ratio(recrawl, RECRAWL_GOAL, '<=')} "
-          f"({stats.get('archiver/warc/revisits/not_modified', 0)} revisits of 304s, "
-          f"{stats.get('archiver/analysis/reused', 0)} stored analyses reused)")
-    stages = _stages(SITES[kind](min(articles, sample)), sample)
-    print(f"{'ms per article page':>22}: " + ", ".join(
-        f"{stage} {ms:.1f}" for stage, ms in stages.items()) + " (median CPU)")
+        pairs = list(zip(runs[name], runs["wget"], strict=True))
+        _ratios(f"{name} / wget, pages/s", [o.rate / w.rate for o, w in pairs], WGET_GOAL)
+    pairs = list(zip(runs["recrawl"], runs["full pipeline"], strict=True))
+    _ratios("recrawl CPU / first run CPU", [r.cpu / f.cpu for r, f in pairs], RECRAWL_GOAL, "<=")
+    stats = runs["recrawl"][-1].stats
+    print(f"{'':>36}  ({stats.get('archiver/warc/revisits/not_modified', 0)} revisits of "
+          f"304s, {stats.get('archiver/analysis/reused', 0)} stored analyses and "
+          f"{stats.get('archiver/discovery/reused', 0)} stored discoveries reused)")
 
 
 def bench_rss(kind: str, sizes: list[int], analysis: str) -> None:
@@ -238,7 +270,8 @@ def bench_rss(kind: str, sizes: list[int], analysis: str) -> None:
     print(f"\n== peak RSS of {mode} crawls, {kind} site ==")
     peaks = {}
     for articles in sizes:
-        with tempfile.TemporaryDirectory() as tmp, _Site(kind, articles) as base_url:
+        with tempfile.TemporaryDirectory() as tmp, served(_serve, kind, articles,
+                                                           0.0) as base_url:
             work = Path(tmp)
             run = _ours(base_url, work, f"rss-{articles}", work / "out",
                         f"ARCHIVER_ANALYSIS={analysis}")
@@ -250,12 +283,22 @@ def bench_rss(kind: str, sizes: list[int], analysis: str) -> None:
           f"({high} vs {low} articles)")
 
 
+def print_stages(kind: str, articles: int, sample: int) -> None:
+    stages = _stages(SITES[kind](min(articles, sample)), sample)
+    print(f"{'ms per article page':>36}: " + ", ".join(
+        f"{stage} {ms:.1f}" for stage, ms in stages.items()) + " (median CPU)")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.throughput")
     parser.add_argument("--articles", type=int, default=1500,
                         help="articles of each site for the speed runs")
     parser.add_argument("--site", choices=[*sorted(SITES), "none"], action="append",
                         help="only this site (repeatable); default both; none: RSS runs only")
+    parser.add_argument("--latency", default="0,100",
+                        help="ms the site waits before each response, one set of runs each")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="interleaved rounds of every crawler, for the spread")
     parser.add_argument("--rss", default="1000,10000",
                         help="article counts of the peak-RSS crawls ('' skips them)")
     parser.add_argument("--rss-site", choices=sorted(SITES), default="synthetic")
@@ -265,11 +308,14 @@ def main() -> int:
     parser.add_argument("--sample", type=int, default=200,
                         help="article pages timed per analysis stage")
     args = parser.parse_args()
+    latencies = [float(ms) for ms in args.latency.split(",") if ms.strip()]
     for kind in [kind for kind in args.site or SITES if kind != "none"]:
         if kind == "real" and not realsite.available():
             print(f"\n== real site: skipped, no corpus at {realsite.FUNDUS} ==")
             continue
-        bench_site(kind, args.articles, args.wget_seconds, args.sample)
+        for latency in latencies:
+            bench_site(kind, args.articles, latency, args.rounds, args.wget_seconds)
+        print_stages(kind, args.articles, args.sample)
     sizes = [int(size) for size in args.rss.split(",") if size.strip()]
     if sizes and (args.rss_site != "real" or realsite.available()):
         bench_rss(args.rss_site, sizes, args.rss_analysis)
