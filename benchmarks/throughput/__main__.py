@@ -259,6 +259,11 @@ def bench_site(kind: str, articles: int, latency_ms: float, rounds: int,
         _ratios(f"{name} / wget, pages/s", [o.rate / w.rate for o, w in pairs], WGET_GOAL)
     pairs = list(zip(runs["recrawl"], runs["full pipeline"], strict=True))
     _ratios("recrawl CPU / first run CPU", [r.cpu / f.cpu for r, f in pairs], RECRAWL_GOAL, "<=")
+    full = runs["full pipeline"]
+    crawler_ms = [r.stats["bench/crawler_cpu_s"] / r.pages * 1000 for r in full]
+    worker_ms = [r.cpu_ms - ms for r, ms in zip(full, crawler_ms, strict=True)]
+    print(f"{'full pipeline CPU a page':>36}: crawling process {_spread(crawler_ms, ' ms')}, "
+          f"analysis workers {_spread(worker_ms, ' ms')}")
     stats = runs["recrawl"][-1].stats
     print(f"{'':>36}  ({stats.get('archiver/warc/revisits/not_modified', 0)} revisits of "
           f"304s, {stats.get('archiver/analysis/reused', 0)} stored analyses and "
