@@ -21,6 +21,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 LOOPBACK = "127.0.0.1"
+GATE_WAIT = 150.0
 
 
 @dataclass
@@ -37,6 +38,9 @@ class Route:
     etag: bytes | None = None
     last_modified: bytes | None = None
     delay: float = 0.0
+    gate: threading.Event | None = None
+    """Held until this event is set (at most ``GATE_WAIT`` seconds): lets a test keep
+    responses back until the crawl has reached a state, instead of guessing a delay."""
     fault: str | None = None
     """A server fault after ``cut_at`` body bytes: ``reset`` (TCP RST after ``fault_seconds``),
     ``stall`` (silence for ``fault_seconds``, then close) or ``drip`` (the rest a byte every
@@ -110,6 +114,8 @@ class _Handler(BaseHTTPRequestHandler):
         route = self.server.routes.get(self.path) or Route(
             body=b"<html><body><h1>Not found</h1></body></html>", status=404
         )
+        if route.gate is not None:
+            route.gate.wait(GATE_WAIT)
         time.sleep(route.delay)
         if route.not_modified(self.headers):
             head = [b"HTTP/1.1 304 Not Modified", *(n + b": " + v for n, v in route.validators())]

@@ -9,6 +9,7 @@ check``, and the catalog lists every capture record once.
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import pytest
 import redis
 from sqlalchemy import create_engine, text
 
-from archiver.demo.server import serve
+from archiver.demo.server import GATE_WAIT, serve
 from archiver.frontier.politeness import RESERVE_TURN, TAKE_SLOT
 from archiver.frontier.settings import (
     DUPEFILTER_KEY,
@@ -34,15 +35,23 @@ from tests.scaleout.workers import finish, start_worker
 
 def test_two_workers_share_one_frontier(redis_url: str, postgres_url: str, tmp_path: Path):
     catalog = ["-s", f"ARCHIVER_CATALOG_URL={postgres_url}"]
-    # Slow pages (0.5 s each, one at a time per worker: 20 s or more in all) keep the
-    # crawl going until the second worker is up, however loaded the machine.
-    with serve(news_routes(delay=0.5)) as site:
+    # Articles are held back until two requests are being answered at once: with one
+    # request in flight per worker, that means both workers are up and crawling, however
+    # late the second one starts on a loaded machine (a fixed delay was not enough).
+    # Slow pages (0.5 s each) then keep both of them busy.
+    both_crawling = threading.Event()
+    with serve(news_routes(delay=0.5, gate=both_crawling)) as site:
         seeded = run_archiver("seed", "--frontier", redis_url, "--url", site.base_url + "/",
                               "--run-id", "scale")
         assert seeded.returncode == 0, seeded.stderr[-3000:]
         assert "1 start requests" in seeded.stdout
         first = start_worker(redis_url, tmp_path / "a", *catalog)
         second = start_worker(redis_url, tmp_path / "b", *catalog)
+        try:
+            wait_for(lambda: site.log.in_flight >= 2, "both workers to request a page",
+                     timeout=GATE_WAIT - 10)
+        finally:
+            both_crawling.set()
         workers = [finish(first, tmp_path / "a"), finish(second, tmp_path / "b")]
         requested = Counter(site.log.paths())
     for worker in workers:
