@@ -15,8 +15,10 @@ is adding a file; a test checks every file has every section):
   Template syntax (``archiver/paywall/patterns.py``): ``{n}`` a number,
   ``{price}`` an amount with a currency, ``{word}`` one word, ``{...}`` up to
   eight words;
-* ``wall_urls``: words of the URL paths of ``registration`` and of ``paid``
-  (subscribe, login) pages, as the language's sites spell them;
+* ``wall_urls``: words of the URL paths of ``registration`` (a free account),
+  ``paid`` (subscribe, offers, plans) and ``login`` pages, as the language's
+  sites spell them: a link to the first says the wall asks for an account, to
+  the second for a payment, to the third neither (every kind of wall has one);
 * ``currencies``: currency symbols and abbreviations written with prices;
 * ``hub_words``: URL path segments of hub pages (tags, authors, sections)
   that the discovery never takes for articles.
@@ -33,7 +35,7 @@ import yaml
 LANGUAGES_DIR = Path(__file__).parent
 SECTIONS = ("prompts", "wall_urls", "currencies", "hub_words")
 PROMPT_CATEGORIES = ("remaining", "continue", "registration", "price", "offer")
-WALL_URL_KINDS = ("registration", "paid")
+WALL_URL_KINDS = ("registration", "paid", "login")
 
 
 @cache

@@ -19,13 +19,15 @@ from cssselect import HTMLTranslator, SelectorError
 from lxml import etree
 
 from archiver.paywall.facts import PageFacts
-from archiver.paywall.regions import describe, is_hidden
+from archiver.paywall.regions import describe, is_chrome, is_hidden
 from archiver.paywall.response import wall_url
 from archiver.paywall.text import count_words
 from archiver.paywall.verdict import Signal
 from archiver.paywall.weights import limits, signal
 
 _MIN_GATE_WORDS = 3
+# What a link to each kind of wall page says the wall asks for (``scoring.wall_kind``).
+_OFFER_OF_URL = {"registration": "offer.account", "paid": "offer.subscription"}
 
 
 @cache
@@ -63,13 +65,24 @@ def _site_selectors(facts: PageFacts, selectors: list[str]) -> list[Signal]:
     return []
 
 
+def _card(container: etree._Element, words: int) -> bool:
+    """Whether a paywall container is mostly links to other pages: the card of
+    another (paywalled) story, classed for its badge (Sermitsiaq's
+    ``article.paywall`` teasers under the article), not a wall."""
+    linked = sum(count_words(link.text_content()) for link in container.iter("a")
+                 if link.get("href") and not wall_url(link.get("href") or ""))
+    return linked * 2 >= words
+
+
 def _containers_after_body(facts: PageFacts) -> list[Signal]:
     """A visible, non-empty paywall container holding text at the body's end or
-    just after it (found from the text there, not by scanning the tree)."""
+    just after it (found from the text there, not by scanning the tree), that
+    is neither the article itself nor another story's card."""
     for container in facts.containers_at_body_end("gate"):
-        if is_hidden(container):
+        if is_hidden(container) or facts.part_of_article(container):
             continue
-        if count_words(container.text_content()) < _MIN_GATE_WORDS:
+        words = count_words(container.text_content())
+        if words < _MIN_GATE_WORDS or _card(container, words):
             continue
         return [signal("gate.element_after_body",
                        f"{describe(container)} at the end of the body")]
@@ -83,6 +96,8 @@ def _hidden_text_after_body(facts: PageFacts, visible: int) -> list[Signal]:
     rules = limits()
     minimum = max(rules["hidden_text_words"], rules["hidden_text_ratio"] * visible)
     for container in facts.containers_at_body_end("hidden"):
+        if is_chrome(container):
+            continue
         words = count_words(container.text_content())
         if words >= minimum:
             return [signal("gate.hidden_text_after_body",
@@ -92,17 +107,32 @@ def _hidden_text_after_body(facts: PageFacts, visible: int) -> list[Signal]:
 
 
 def _wall_links_after_body(facts: PageFacts) -> list[Signal]:
-    """A link to a subscribe or login page right after the body, outside chrome:
-    the call to action of a wall whose words we may not know."""
+    """Links to subscribe, login or registration pages right after the body:
+    outside any container, the call to action of a wall whose words we may not
+    know (``gate.wall_link_after_body``, the first one); outside chrome and
+    hidden text, in a paywall box too, where they lead says
+    what the wall asks for: a registration page, a free account
+    (``offer.account``); a subscribe or offers page, a payment
+    (``offer.subscription``); a login page, neither."""
+    signals: list[Signal] = []
+    offers: set[str] = set()
     for owner in facts.text.elements_at_body_end():
         link = owner if owner.tag == "a" else owner.getparent()
-        if link is None or link.tag != "a" or facts.regions.region(link)[0] is not None:
+        if link is None or link.tag != "a":
             continue
-        wall = wall_url(link.get("href") or "")
-        if wall:
-            return [signal("gate.wall_link_after_body",
-                           f"link {link.get('href')!r} ({wall[0]} page) after the body")]
-    return []
+        region = facts.regions.region(link)[0]
+        href = link.get("href") or ""
+        wall = wall_url(href) if region not in ("chrome", "hidden") else None
+        if not wall:
+            continue
+        if region is None and not any(s.name == "gate.wall_link_after_body" for s in signals):
+            signals.append(signal("gate.wall_link_after_body",
+                                  f"link {href!r} ({wall[0]} page) after the body"))
+        offer = _OFFER_OF_URL.get(wall[0])
+        if offer and offer not in offers:
+            offers.add(offer)
+            signals.append(signal(offer, f"link {href!r} to a {wall[0]} page after the body"))
+    return signals
 
 
 def _hidden_body(facts: PageFacts) -> list[Signal]:

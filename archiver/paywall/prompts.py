@@ -83,7 +83,9 @@ def find_prompts(facts: PageFacts, site_phrases: tuple[str, ...] = ()) -> list[S
         kind = classifier.fullmatch(match.group())
         category = (kind.lastgroup if kind else None) or "site"
         element = facts.text.element_at(start)
-        region = facts.regions.region(element)[0]
+        region, container = facts.regions.region(element)
+        if region == "gate" and container is not None and facts.part_of_article(container):
+            region = None  # the article itself, classed for a script: where in it decides
         where = region or facts.text.placement(start)
         if region == "furniture" and facts.text.placement(start) == "after_body":
             where = "after_body"

@@ -37,6 +37,7 @@ class _Layout:
     chrome: re.Pattern[str]
     gate: re.Pattern[str]
     hidden: re.Pattern[str]
+    hidden_classes: frozenset[str]
     hidden_style: re.Pattern[str]
 
 
@@ -51,6 +52,7 @@ def _layout() -> _Layout:
         chrome=_token_regex(data["chrome_tokens"]),
         gate=_token_regex(data["gate_tokens"]),
         hidden=_token_regex(data["hidden_tokens"]),
+        hidden_classes=frozenset(data["hidden_classes"]),
         hidden_style=re.compile("|".join(data["hidden_styles"]), re.IGNORECASE),
     )
 
@@ -75,9 +77,11 @@ def _own_region(element: etree._Element) -> Region | None:
     rules = _layout()
     tag = element.tag if isinstance(element.tag, str) else ""
     style = element.get("style") or ""
-    if element.get("hidden") is not None or (style and rules.hidden_style.search(style)):
+    classes = element.get("class") or ""
+    if element.get("hidden") is not None or (style and rules.hidden_style.search(style)) or (
+            classes and not rules.hidden_classes.isdisjoint(classes.split())):
         return "hidden"
-    names = f"{element.get('class') or ''} {element.get('id') or ''}"
+    names = f"{classes} {element.get('id') or ''}"
     if names.strip():
         if rules.gate.search(names):
             return "gate"
@@ -88,6 +92,14 @@ def _own_region(element: etree._Element) -> Region | None:
     if tag in rules.furniture_tags:
         return "furniture"
     return None
+
+
+def is_chrome(element: etree._Element) -> bool:
+    """Whether ``element`` itself is page chrome by its tag or class/id (a menu
+    drawer the page keeps hidden is still a menu, not hidden article text)."""
+    rules = _layout()
+    names = f"{element.get('class') or ''} {element.get('id') or ''}"
+    return element.tag in rules.chrome_tags or bool(names.strip() and rules.chrome.search(names))
 
 
 def is_hidden(element: etree._Element) -> bool:

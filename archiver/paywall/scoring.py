@@ -20,9 +20,10 @@ figures are cross-validated by site. So:
 * ``truncated``: a truncating signal fired (the text is shorter than the
   publisher says), or the page is detected, no soft signal fired and a teaser
   signal did (a short text, a cut last sentence, "57% left to read"...);
-* ``kind`` (rules, not the model): ``registration`` if the registration
-  signals outweigh the other prompts; else ``hard`` when truncated (the server
-  sent only a teaser); else ``soft`` (the text is in the page, drawn hidden).
+* ``kind`` (rules, not the model; :func:`wall_kind`): ``registration`` if
+  what the wall asks for is a free account rather than a payment; else
+  ``hard`` when truncated (the server sent only a teaser); else ``soft`` (the
+  text is in the page, drawn hidden).
 """
 
 from __future__ import annotations
@@ -53,16 +54,25 @@ def strongest(signals: list[Signal]) -> dict[str, float]:
 
 def wall_kind(values: dict[str, float]) -> tuple[Kind, bool]:
     """What kind of wall these signals describe, and whether the capture is
-    truncated, if the page is walled."""
+    truncated, if the page is walled.
+
+    ``registration`` when what the wall asks for is a free account and it asks
+    for no payment more strongly: the account evidence (``weights.yaml``
+    ``kind.account``: free-registration wording of the language files, a
+    link to a registration page, an e-mail-only form, a declared registration
+    wall) against the payment evidence (``kind.payment``: a price, a subscribe
+    or offers link, a card field, "subscribe to continue" wording). A login
+    link or "already a subscriber?" stands on every kind of wall and decides
+    nothing. Else ``hard`` when truncated (the server sent only a teaser),
+    ``soft`` when the text is in the page, drawn hidden."""
     rules = load("weights")
     fired = {name for name, weight in values.items() if weight > 0}
     soft = bool(fired.intersection(rules["soft"]))
     truncated = bool(fired.intersection(rules["truncating"])) or (
         bool(fired.intersection(rules["teaser"])) and not soft)
-    registration = sum(values.get(name, 0.0) for name in rules["registration"])
-    paid = sum(weight for name, weight in values.items()
-               if name.startswith("prompt.") and name not in rules["registration"])
-    if registration > 0 and registration >= paid:
+    account = sum(values.get(name, 0.0) for name in rules["kind"]["account"])
+    payment = sum(values.get(name, 0.0) for name in rules["kind"]["payment"])
+    if account > 0 and account >= payment:
         return "registration", truncated
     return ("hard" if truncated else "soft"), truncated
 

@@ -85,18 +85,20 @@ class PageText:
             # A block element's start and end both separate words: "</div><a>"
             # must not glue the div's last word to the link's first. Nothing
             # inside a script, template, svg... is text a reader sees.
+            # The walk skips those subtrees whole (an inline SVG icon can hold
+            # hundreds of paths); their tails are still text.
             pending = False
-            skipped = 0
-            for event, element in etree.iterwalk(body, events=("start", "end")):
+            walk = etree.iterwalk(body, events=("start", "end"))
+            for event, element in walk:
                 tag = element.tag if isinstance(element.tag, str) else ""
                 pending = pending or tag in blocks
-                if tag in _SKIPPED_TAGS:
-                    skipped += 1 if event == "start" else -1
                 if event == "start":
-                    if element.text and tag and not skipped:
+                    if tag in _SKIPPED_TAGS:
+                        walk.skip_subtree()
+                    elif element.text and tag:
                         add(element.text, element, pending)
                         pending = False
-                elif element.tail and element is not body and not skipped:
+                elif element.tail and element is not body:
                     parent = element.getparent()
                     if parent is not None:
                         add(element.tail, parent, pending)

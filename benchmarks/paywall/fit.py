@@ -56,8 +56,10 @@ class Row:
 
 
 def feature_names() -> list[str]:
+    """The model's inputs: every weighted signal but the kind-only evidence."""
     weights = load("weights")
-    return sorted(set(weights["signals"]) | {f"prompt.{name}" for name in weights["prompts"]})
+    names = set(weights["signals"]) | {f"prompt.{name}" for name in weights["prompts"]}
+    return sorted(names - set(weights["kind"]["only"]))
 
 
 def rows(cases: Iterable[Case], real: bool) -> list[Row]:

@@ -6,9 +6,10 @@ the page's site: the headline, cross-validated by site, see ``fit.py``):
 precision, recall and F1 of ``detected`` (overall, per language group,
 per language and per split), accuracy of ``kind`` on the walled pages whose
 label defines it, ``truncated`` and ``declared`` where the labels give them,
-every miss with its signals, and speed (median ms per page) for detection
-alone and for extraction plus detection. Times are CPU time of one thread, the
-page parsed before timing, as the crawl parses it once.
+every miss with its signals (those of the real corpus's ``test`` split are
+only counted: that split is scored, never read), and speed (median ms per
+page) for detection alone and for extraction plus detection. Times are CPU time
+of one thread, the page parsed before timing, as the crawl parses it once.
 
 The figure that says how the detector does on pages nobody tuned for is the
 ``real`` corpus's cross-validated one (see ``corpus.py`` and ``README.md``); the
@@ -89,6 +90,9 @@ class Report:
     declared_right: int = 0
     declared_scored: int = 0
     misses: list[str] = field(default_factory=list)
+    unread: int = 0
+    """Misses on the real corpus's ``test`` split: counted, never listed, so
+    that nobody changes a rule after reading one (README: the frozen split)."""
     detect_ms: list[float] = field(default_factory=list)
     typical_ms: list[float] = field(default_factory=list)
     """Detection times of the pages of 100-300 KB, a typical article page."""
@@ -121,7 +125,9 @@ def score(report: Report, case: Case, verdict: dict[str, Any]) -> None:
             right = verdict["declared"] == expected["declared"]
         report.declared_right += right
         wrong += [] if right else ["declared"]
-    if wrong:
+    if wrong and case.meta.get("split") == "test":
+        report.unread += 1
+    elif wrong:
         got = {key: verdict[key] for key in ("detected", "kind", "truncated", "declared")}
         top = "; ".join(f"{s['name']} {s['weight']}: {s['evidence'][:80]}"
                         for s in verdict["signals"] if s["weight"] > 0)[:400]
@@ -197,7 +203,9 @@ def render(report: Report) -> str:
                      f"{statistics.median(report.typical_ms):.1f} ms ({len(report.typical_ms)})")
     lines.append(f"crashes    {len(report.crashes)}")
     lines += [f"  {crash}" for crash in report.crashes]
-    lines.append(f"misses     {len(report.misses)}")
+    lines.append(f"misses     {len(report.misses) + report.unread}")
+    if report.unread:
+        lines.append(f"  ({report.unread} on the test split: scored, not listed, never read)")
     lines += [f"  {miss}" for miss in report.misses]
     return "\n".join(lines)
 

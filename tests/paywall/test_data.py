@@ -55,8 +55,11 @@ def test_prompts_are_phrases_the_pattern_compiler_understands(language):
 def test_weights_name_only_known_signals():
     weights = load("weights")
     known = set(weights["signals"]) | {f"prompt.{name}" for name in weights["prompts"]}
-    for key in ("soft", "registration", "truncating", "teaser", "decisive"):
+    for key in ("soft", "truncating", "teaser", "decisive"):
         assert set(weights[key]) <= known, key
+    for key in ("account", "payment", "only"):
+        assert set(weights["kind"][key]) <= known, key
+    assert not set(weights["kind"]["only"]) & set(weights["model"]["coefficients"])
     assert set(weights["model"]["coefficients"]) <= known
     assert 0 < weights["model"]["threshold"] < 1
 

@@ -191,3 +191,64 @@ def test_a_page_really_in_latin1_stays_latin1():
     html = _teaser("<p>Réservé aux abonnés.</p>", charset="iso-8859-1")
     assert "Réservé aux abonnés" in CapturedPage("https://x.example/a", html.encode("latin-1")).html
 
+
+def test_a_wall_asking_for_an_account_and_no_payment_is_a_registration_wall():
+    """The wall's links and form say what it wants: a registration page and an
+    e-mail field, no price and no subscribe page; the login link decides nothing."""
+    wall = ("<div class='regwall'><p>Keep reading for free.</p>"
+            "<form action='/account/register'><input type='email' name='email'></form>"
+            "<a href='/register?src=wall'>Create account</a> <a href='/login'>Log in</a></div>")
+    verdict = detect_paywall(CapturedPage("https://x.example/a", _teaser(wall).encode()))
+    assert verdict.detected and verdict.kind == "registration"
+    assert evidence(verdict, "offer.account")
+    assert all(signal.contribution == 0 for signal in verdict.signals
+               if signal.name.startswith("offer."))
+
+
+def test_the_same_wall_with_a_subscribe_link_and_a_price_is_a_paid_one():
+    wall = ("<div class='regwall'><p>Keep reading for only $1 per week.</p>"
+            "<a href='/subscribe?src=wall'>Subscribe</a> <a href='/login'>Log in</a></div>")
+    verdict = detect_paywall(CapturedPage("https://x.example/a", _teaser(wall).encode()))
+    assert verdict.detected and verdict.kind == "hard"
+    assert evidence(verdict, "offer.subscription")
+
+
+def test_a_login_form_the_page_hides_is_no_wall_form():
+    form = ("<style>.modal-login { display: none }</style><div class='modal-login'><form>"
+            "<input type='email'><input type='password'></form></div>")
+    verdict = detect_paywall(CapturedPage("https://x.example/a", _teaser(form).encode()))
+    assert not evidence(verdict, "gate.wall_form_after_body")
+
+
+def _long_article(wrapper_class: str) -> str:
+    paragraphs = "".join(f"<p>Paragraph {i} of a long story, with enough words in it to be read "
+                         f"as article text by the extractor, ends here.</p>" for i in range(20))
+    return f"<div class='{wrapper_class}'>{paragraphs}</div>"
+
+
+def test_a_paywall_class_wrapping_the_whole_article_is_no_wall_box():
+    """Rolling Stone wraps every article, free ones too, in ``div.pmc-paywall``."""
+    html = f"<html><body><article>{_long_article('pmc-paywall')}</article></body></html>"
+    verdict = detect_paywall(CapturedPage("https://x.example/a", html.encode()))
+    assert not evidence(verdict, "gate.element_after_body")
+
+
+def test_a_pitch_in_a_hidden_utility_class_weighs_nothing():
+    pitch = ("<div class='paywall-box hidden'><p>Subscribe to continue reading, "
+             "only $1 per week.</p></div>")
+    html = f"<html><body><article>{_long_article('body')}</article>{pitch}</body></html>"
+    verdict = detect_paywall(CapturedPage("https://x.example/a", html.encode()))
+    assert not verdict.detected
+    assert all(signal.weight == 0 for signal in verdict.signals
+               if signal.name.startswith("prompt."))
+    assert not evidence(verdict, "gate.element_after_body")
+
+
+def test_another_storys_card_classed_paywall_is_no_wall_box():
+    """Sermitsiaq classes the cards of its paywalled stories under a free article
+    ``article.paywall``: a link to another page, not a wall."""
+    card = ("<article class='paywall'><a href='/news/other-story'>Council loses its appeal</a>"
+            "</article>")
+    html = f"<html><body><article>{_long_article('body')}</article>{card}</body></html>"
+    verdict = detect_paywall(CapturedPage("https://x.example/a", html.encode()))
+    assert not evidence(verdict, "gate.element_after_body")
