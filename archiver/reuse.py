@@ -13,16 +13,20 @@ parsed at all (:func:`stored_discovery`); it is keyed by the detector version
 and the site's config, so new code or a changed config parses it again.
 
 :func:`detector_version` is the package version plus a hash of every file in
-``archiver/paywall/data/`` and ``archiver/languages/``, so any changed rule,
-phrase or weight invalidates the stored verdicts by itself; ``ARCHIVER_REANALYSE`` (``archiver crawl
---reanalyse``) re-runs them all anyway.
+``archiver/paywall/data/`` and ``archiver/languages/`` and of the code that turns a
+payload into a verdict, an article and links (``ANALYSIS_CODE``), so any changed
+rule, phrase, weight or line of that code invalidates the stored analyses by itself
+(hashing the rule files alone let a rule changed in Python keep old verdicts);
+``ARCHIVER_REANALYSE`` (``archiver crawl --reanalyse``) re-runs them all anyway.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from archiver import __version__
@@ -39,14 +43,28 @@ if TYPE_CHECKING:
     from archiver.sites import SiteConfig
 
 
-@cache
-def detector_version() -> str:
-    """``<package version>+<12 hex digits of the rule files' hash>``."""
-    digest = hashlib.sha256()
+PACKAGE_DIR = Path(__file__).parent
+ANALYSIS_CODE = ("paywall", "discovery", "page.py", "extraction.py", "analysis.py")
+"""Modules and packages of ``archiver/`` whose code decides what an analysis stores."""
+
+
+def _analysis_files() -> Iterator[tuple[str, Path]]:
     for root in (DATA_DIR, LANGUAGES_DIR):
         for path in sorted(root.rglob("*.yaml")):
-            digest.update(path.relative_to(root.parent).as_posix().encode() + b"\0")
-            digest.update(path.read_bytes() + b"\0")
+            yield path.relative_to(root.parent).as_posix(), path
+    for name in ANALYSIS_CODE:
+        path = PACKAGE_DIR / name
+        for source in sorted(path.rglob("*.py")) if path.is_dir() else [path]:
+            yield source.relative_to(PACKAGE_DIR).as_posix(), source
+
+
+@cache
+def detector_version() -> str:
+    """``<package version>+<12 hex digits of the rule files' and analysis code's hash>``."""
+    digest = hashlib.sha256()
+    for name, path in _analysis_files():
+        digest.update(name.encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
     return f"{__version__}+{digest.hexdigest()[:12]}"
 
 

@@ -105,6 +105,23 @@ def test_a_changed_rule_file_is_a_new_detector_version(tmp_path: Path, monkeypat
     assert archiver.reuse.detector_version.__wrapped__() != same
 
 
+def test_changed_detector_code_is_a_new_detector_version(tmp_path: Path, monkeypatch):
+    package = tmp_path / "archiver"
+    for name in archiver.reuse.ANALYSIS_CODE:
+        source = archiver.reuse.PACKAGE_DIR / name
+        if source.is_dir():
+            shutil.copytree(source, package / name)
+        else:
+            package.mkdir(exist_ok=True)
+            shutil.copy(source, package / name)
+    monkeypatch.setattr(archiver.reuse, "PACKAGE_DIR", package)
+    same = archiver.reuse.detector_version.__wrapped__()
+    assert same == detector_version()
+    scoring = package / "paywall" / "scoring.py"
+    scoring.write_text(scoring.read_text() + "\n# a rule changed in code\n")
+    assert archiver.reuse.detector_version.__wrapped__() != same
+
+
 def test_capture_only_archives_without_analysis_and_reextract_analyses_later(tmp_path: Path):
     output = tmp_path / "out"
     with serve(routes()) as site:
