@@ -77,3 +77,21 @@ def test_a_304_keeps_its_own_framing_headers():
     ok = records.response_http_headers(Response("http://h/a", body=b"12345",
                                                 headers={"Content-Length": "5120"}))
     assert ok.headers == [("X-Archive-Orig-Content-Length", "5120"), ("Content-Length", "5")]
+
+
+def test_a_url_with_line_breaks_cannot_end_the_warc_header_block():
+    """Found by tests/reliability/test_fuzz.py: a raw CR/LF in ``Response.url`` used to
+    end the WARC headers early, and the rest read as the HTTP head."""
+    from io import BytesIO
+
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.warcwriter import WARCWriter
+
+    response = Response("http://h/a\r\nb c", status=451, body=b"gone")
+    stream = BytesIO()
+    WARCWriter(stream, gzip=False).write_record(build(response))
+    stream.seek(0)
+    read = [(record.rec_headers.get_header("WARC-Target-URI"),
+             record.http_headers.get_statuscode(), record.content_stream().read())
+            for record in ArchiveIterator(stream)]
+    assert read == [("http://h/a%0D%0Ab%20c", "451", b"gone")]

@@ -13,6 +13,7 @@ when it differed, is kept as ``X-Archive-Orig-Content-Length``, pywb's prefix). 
 from __future__ import annotations
 
 import http
+import re
 from collections.abc import Iterable
 from io import BytesIO
 from ipaddress import IPv4Address, IPv6Address
@@ -33,6 +34,7 @@ from archiver.capture.warcfile import NO_COMPUTED_PAYLOAD_DIGEST, WARC_VERSION
 CREDENTIAL_HEADERS = frozenset({"cookie", "authorization", "proxy-authorization"})
 HOP_BY_HOP_HEADERS = frozenset({"transfer-encoding", "content-length"})
 NO_BODY_STATUSES = frozenset({204, 304})
+_UNSAFE_IN_HEADER = re.compile(r"[\x00-\x20\x7f]")
 """Responses that never have a body (RFC 9110 6.4.1): their framing headers describe
 no stored body, so they are kept as the server sent them (a 304's ``Content-Length``,
 where present, is the length of the 200 it stands for)."""
@@ -140,6 +142,15 @@ def truncation_reason(response: Response) -> str | None:
     return None
 
 
+def target_uri(url: str) -> str:
+    """``url`` with every control character and space percent-encoded, so that it can
+    not end the WARC header line early: Scrapy's ``Response.url`` is whatever it was
+    given (a raw CR or LF in it made the rest of the header block read as the HTTP
+    head; found by tests/reliability/test_fuzz.py). A no-op on URLs of requests
+    Scrapy made, which are already escaped."""
+    return _UNSAFE_IN_HEADER.sub(lambda match: f"%{ord(match.group()):02X}", url)
+
+
 def response_record(
     response: Response, record_id: str, concurrent_to: str, date: str
 ) -> ArcWarcRecord:
@@ -154,7 +165,7 @@ def response_record(
     if truncated:
         headers["WARC-Truncated"] = truncated
     record = builder.create_warc_record(
-        response.url,
+        target_uri(response.url),
         "response",
         payload=BytesIO(response.body),
         length=len(response.body),
@@ -189,9 +200,9 @@ def revisit_record(
     if response.ip_address is not None:
         headers["WARC-IP-Address"] = str(response.ip_address)
     record = builder.create_revisit_record(
-        response.url,
+        target_uri(response.url),
         original.payload_digest,
-        original.url,
+        target_uri(original.url),
         original.date,
         http_headers=response_http_headers(response),
         warc_headers_dict=headers,
@@ -241,7 +252,7 @@ def request_record(
     if ip_address is not None:
         headers["WARC-IP-Address"] = str(ip_address)
     return builder.create_warc_record(
-        url,
+        target_uri(url),
         "request",
         payload=BytesIO(request.body),
         length=len(request.body),
