@@ -10,7 +10,11 @@ Link discovery is kept too, with the capture that holds the payload
 (:func:`remember_discovery`): links, feeds, requisites, canonical URL and
 whether the page is an article. An unchanged page, article or hub, is then not
 parsed at all (:func:`stored_discovery`); it is keyed by the detector version
-and the site's config, so new code or a changed config parses it again.
+and the site's config, so new code or a changed config parses it again. The same
+key, stored as ``judged`` once a verdict was made under it, holds the verdict: a
+site config's paywall hints are part of what judged the page, so a changed hint
+(or article pattern) runs detection again, even after an ``ARCHIVER_ANALYSIS=off``
+crawl re-read the page's links under the new config.
 
 :func:`detector_version` is the package version plus a hash of every file in
 ``archiver/paywall/data/`` and ``archiver/languages/`` and of the code that turns a
@@ -82,11 +86,15 @@ class StoredAnalysis:
 
 
 def reusable_analysis(
-    store: CatalogStore, url: str, link: RecordLink | None
+    store: CatalogStore, url: str, link: RecordLink | None, key: str
 ) -> StoredAnalysis | None:
     """The stored analysis of ``url`` when it still holds for the capture ``link``:
-    made from the same payload digest by this detector version."""
+    made from the same payload digest by this detector version, under the site
+    config of discovery ``key``."""
     if link is None:
+        return None
+    capture = _payload_capture(store, link, url)
+    if capture is None or (capture.discovery or {}).get("judged") != key:
         return None
     verdict = store.last_verdict(url)
     if (
@@ -132,9 +140,14 @@ def stored_discovery(
 def remember_discovery(
     store: CatalogStore, link: RecordLink | None, url: str, analysis: PageAnalysis, key: str
 ) -> None:
-    """Keep what discovery found in this page with the capture holding its payload."""
+    """Keep what discovery found in this page with the capture holding its payload,
+    and under which ``key`` its verdict was last made (``analysis.paywall`` set)."""
     if link is None:
         return
     capture = _payload_capture(store, link, url)
-    if capture is not None and (capture.discovery or {}).get("key") != key:
-        capture.discovery = {"key": key, **analysis.discovery()}
+    if capture is None:
+        return
+    kept = capture.discovery or {}
+    judged = key if analysis.paywall is not None else kept.get("judged")
+    if kept.get("key") != key or kept.get("judged") != judged:
+        capture.discovery = {"key": key, "judged": judged, **analysis.discovery()}

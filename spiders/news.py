@@ -294,7 +294,7 @@ class NewsSpider(scrapy.Spider):
         unchanged = (store is not None and link is not None and not self.reanalyse
                      and link.record_type == "revisit")
         discovered = stored_discovery(store, link, response.url, key) if unchanged else None
-        stored = self._stored_analysis(response) if discovered is None or (
+        stored = self._stored_analysis(response, key) if discovered is None or (
             discovered.is_article) else None
         if discovered is not None and (
             not discovered.is_article or self.depth is not Depth.FULL or stored is not None
@@ -314,7 +314,7 @@ class NewsSpider(scrapy.Spider):
             self.crawler.stats.inc_value("archiver/analysis/reused")
         return analysis
 
-    def _stored_analysis(self, response: Response) -> StoredAnalysis | None:
+    def _stored_analysis(self, response: Response, key: str) -> StoredAnalysis | None:
         """For a revisit of an unchanged page, its analysis from the catalog (unless
         ``ARCHIVER_REANALYSE``); ``None`` when the page is to be analysed."""
         link = response.meta.get(LINK_META_KEY)
@@ -323,7 +323,7 @@ class NewsSpider(scrapy.Spider):
         ):
             return None
         store = catalog_store(self.crawler)
-        return reusable_analysis(store, response.url, link) if store is not None else None
+        return reusable_analysis(store, response.url, link, key) if store is not None else None
 
     def _requisite_request(self, url: str, kind: str, scope: SiteScope
                            ) -> scrapy.Request | None:

@@ -16,7 +16,7 @@ from archiver.demo.server import serve
 from archiver.paywall.data import DATA_DIR
 from archiver.reuse import detector_version
 from tests.catalog.site import article_page, catalog_rows, listing, validated
-from tests.crawling import crawl, read_records, run_archiver
+from tests.crawling import FAST, crawl, read_records, run_archiver
 
 ARTICLES = [f"/news/a{n}" for n in range(1, 4)]
 COMPARED = ("title", "published", "authors", "language", "text", "word_count", "paywall")
@@ -139,3 +139,36 @@ def test_capture_only_archives_without_analysis_and_reextract_analyses_later(tmp
     later = [json.loads(line) for line in items_path.read_text().splitlines()]
     assert {item["url"].removeprefix(site.base_url): {key: item[key] for key in COMPARED}
             for item in later} == articles(analysed, "analysed", site.base_url)
+
+
+def site_config(base: str, paywall: str = "") -> str:
+    """The loopback site as a named site config, with ``paywall`` hints if given."""
+    return (f"name: reused\ntitle: Reuse Ledger\nregion: Test\nlanguage: en\n"
+            f'home: ["{base}/"]\n{paywall}')
+
+
+def test_a_changed_paywall_hint_runs_detection_again(tmp_path: Path):
+    """Stored verdicts are keyed by the site config, like stored discovery: a new
+    ``declared_override`` is in every verdict of the next crawl, even when a crawl
+    with analysis off read the pages under the new config in between."""
+    sites, output = tmp_path / "sites", tmp_path / "out"
+    sites.mkdir()
+    config = sites / "reused.yaml"
+    runs = (("plain", "", ()), ("archive-only", "paywall:\n  declared_override: metered\n",
+                                ("-s", "ARCHIVER_ANALYSIS=off")),
+            ("hinted", None, ()), ("again", None, ()))
+    with serve(routes()) as site:
+        for crawl_id, paywall, extra in runs:
+            if paywall is not None:
+                config.write_text(site_config(site.base_url, paywall), encoding="utf-8")
+            process = run_archiver("crawl", "reused", "--sites-dir", str(sites), "--output",
+                                   str(output), "--crawl-id", crawl_id, *FAST, *extra)
+            assert process.returncode == 0, process.stderr[-3000:]
+    items = [json.loads(line) for path in sorted(output.glob("*.jsonl"))
+             for line in path.read_text(encoding="utf-8").splitlines()]
+    declared = {crawl_id: sorted(item["paywall"]["declared"] or "" for item in items
+                                 if item["crawl_id"] == crawl_id) for crawl_id, *_ in runs}
+    assert declared["plain"] == ["", "", "paywalled"]
+    assert declared["hinted"] == declared["again"] == ["metered"] * len(ARTICLES)
+    assert "archiver/analysis/reused" not in crawl_stats(output, "hinted")
+    assert crawl_stats(output, "again")["archiver/analysis/reused"] == len(ARTICLES)

@@ -14,11 +14,12 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from archiver.demo.server import Route, serve
+from archiver.demo.server import Route, RunningSite, serve
 from archiver.run.outcome import ExitCode
 from tests.catalog.site import article_page, listing, warcio_check
 from tests.crawling import FAST, run_archiver, wait_for
@@ -57,6 +58,26 @@ def stop_group(process: subprocess.Popen[bytes], log: Path) -> str:
     return log.read_text(errors="replace")
 
 
+def interrupt_mid_crawl(site: RunningSite, output: Path, log: Path, crawl_id: str,
+                        in_flight: int, send: Callable[[int], None]) -> tuple[int, str]:
+    """Start the crawl in its own group, let ``in_flight`` articles be fetched, deliver
+    the signals ``send(pid)`` sends, and wait for the crawl to end: its exit code and log."""
+    process = start_in_own_group(site.base_url, output, log, "--crawl-id", crawl_id)
+    try:
+        wait_for(lambda: fetched_articles(site.log.paths()) >= in_flight, "articles in flight")
+        send(process.pid)
+    finally:
+        err = stop_group(process, log)
+    return process.returncode, err
+
+
+def crawl_again_undelayed(site: RunningSite, output: Path) -> subprocess.CompletedProcess[str]:
+    """The next run, as an operator starts it, with the articles now answered at once."""
+    site.routes.update({path: Route(body=route.body) for path, route in
+                        site.routes.items() if path in ARTICLES})
+    return run_archiver("crawl", "--url", site.base_url + "/", "--output", str(output),
+                        *FAST, *GROUP)
+
 
 def fetched_articles(log_paths: list[str]) -> int:
     return len(set(log_paths) & set(ARTICLES))
@@ -73,22 +94,14 @@ def test_a_signal_to_the_group_pauses_and_the_resumed_run_makes_every_article_an
 ):
     output = tmp_path / "out"
     with serve(site_routes(article_delay=0.3)) as site:
-        log = tmp_path / "first.log"
-        first = start_in_own_group(site.base_url, output, log, "--crawl-id", "grouped")
-        try:
-            wait_for(lambda: fetched_articles(site.log.paths()) >= 8, "articles in flight")
-            os.killpg(first.pid, signum)
-        finally:
-            first_err = stop_group(first, log)
-        assert first.returncode == ExitCode.PAUSED, first_err[-3000:]
+        code, first_err = interrupt_mid_crawl(site, output, tmp_path / "first.log", "grouped",
+                                              8, lambda pid: os.killpg(pid, signum))
+        assert code == ExitCode.PAUSED, first_err[-3000:]
         assert "BrokenProcessPool" not in first_err
         assert "Traceback" not in first_err, first_err[-3000:]
         paused_items = emitted(output)
         assert 0 < len(paused_items) < len(ARTICLES), "the signal came mid-crawl"
-        site.routes.update({path: Route(body=route.body) for path, route in
-                            site.routes.items() if path in ARTICLES})
-        resumed = run_archiver("crawl", "--url", site.base_url + "/", "--output", str(output),
-                               *FAST, *GROUP)
+        resumed = crawl_again_undelayed(site, output)
     assert resumed.returncode == 0, resumed.stderr[-3000:]
     assert "resuming paused crawl grouped" in resumed.stderr
     urls = emitted(output)
@@ -99,22 +112,18 @@ def test_a_signal_to_the_group_pauses_and_the_resumed_run_makes_every_article_an
 
 def test_a_second_ctrl_c_stops_at_once_and_the_next_run_recovers(tmp_path: Path):
     output = tmp_path / "out"
+    log = tmp_path / "first.log"
+
+    def ctrl_c_twice(pid: int) -> None:
+        os.killpg(pid, signal.SIGINT)
+        wait_for(lambda: "shutting down gracefully" in log.read_text(errors="replace"),
+                 "the graceful stop to begin")
+        os.killpg(pid, signal.SIGINT)
+
     with serve(site_routes(article_delay=2)) as site:
-        log = tmp_path / "first.log"
-        first = start_in_own_group(site.base_url, output, log, "--crawl-id", "forced")
-        try:
-            wait_for(lambda: fetched_articles(site.log.paths()) >= 4, "articles in flight")
-            os.killpg(first.pid, signal.SIGINT)
-            wait_for(lambda: "shutting down gracefully" in log.read_text(errors="replace"),
-                     "the graceful stop to begin")
-            os.killpg(first.pid, signal.SIGINT)
-        finally:
-            first_err = stop_group(first, log)
+        _, first_err = interrupt_mid_crawl(site, output, log, "forced", 4, ctrl_c_twice)
         assert "forcing unclean shutdown" in first_err, first_err[-3000:]
-        site.routes.update({path: Route(body=route.body) for path, route in
-                            site.routes.items() if path in ARTICLES})
-        recovered = run_archiver("crawl", "--url", site.base_url + "/", "--output",
-                                 str(output), *FAST, *GROUP)
+        recovered = crawl_again_undelayed(site, output)
     assert recovered.returncode == 0, recovered.stderr[-3000:]
     assert not list((output / "warc").glob("*.open")), "the forced stop's file was closed"
     files = [str(path) for path in sorted((output / "warc").glob("*.warc.gz"))]
