@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing
 import os
 import resource
 import sqlite3
@@ -30,11 +29,16 @@ import threading
 import time
 from pathlib import Path
 
+from benchmarks.loopback import serve_until_stopped, served
 from benchmarks.throughput.__main__ import CRAWL_SPEED, SITES
-from benchmarks.throughput.__main__ import _serve as serve_site
 
 SAMPLE_SECONDS = 0.25
 TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _serve(kind: str, articles: int, ready, stop) -> None:
+    """The site, with no added latency (in the child process :func:`served` starts)."""
+    serve_until_stopped(SITES[kind](articles), ready, stop)
 
 
 def _role(pid: int, root: int) -> str:
@@ -85,7 +89,9 @@ class Sampler:
         pss = processes = 0
         for pid in tree:
             try:
-                role = self.cpu[pid][0] if pid in self.cpu else _role(pid, self.root)
+                # Read each time: ``/usr/bin/chromium`` is a shell script that execs the
+                # browser under its own PID, so a role fixed at first sight could be "sh".
+                role = _role(pid, self.root)
                 self.cpu[pid] = (role, times.get(pid, 0.0))
                 if role.startswith("chromium"):
                     pss += _pss(pid)
@@ -171,19 +177,11 @@ def main() -> int:
     parser.add_argument("--compare", action="store_true",
                         help="first crawl the same site without rendering")
     args = parser.parse_args()
-    ready, stop = multiprocessing.Queue(), multiprocessing.Event()
-    server = multiprocessing.Process(target=serve_site,
-                                     args=(args.site, args.articles, ready, stop))
-    server.start()
-    try:
-        base_url = ready.get(timeout=120)
+    with served(_serve, args.site, args.articles) as base_url:
         for render in ([False, True] if args.compare else [True]):
             with tempfile.TemporaryDirectory() as tmp:
                 stats, sampler = crawl(base_url, Path(tmp), render)
             report("rendered" if render else "not rendered", stats, sampler)
-    finally:
-        stop.set()
-        server.join(timeout=30)
     return 0
 
 
