@@ -51,7 +51,7 @@ DEFAULTS: dict[str, object] = {
     "ARCHIVER_WARC_UPLOAD_PART_SIZE": Setting(64 * 1024**2, integer(minimum=1)),
     # rendered capture (archiver/render/)
     "ARCHIVER_RENDER": False,
-    "ARCHIVER_RENDER_CHROMIUM": "/usr/bin/chromium",
+    "ARCHIVER_RENDER_CHROMIUM": "",
     "ARCHIVER_RENDER_CONCURRENCY": 4,
     "ARCHIVER_RENDER_SETTLE": 0.25,
     "ARCHIVER_RENDER_TIMEOUT": 30.0,

@@ -17,6 +17,7 @@ average during the run.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import resource
@@ -29,6 +30,7 @@ import threading
 import time
 from pathlib import Path
 
+from archiver.render.browser import chromium_path
 from benchmarks.loopback import serve_until_stopped, served
 from benchmarks.throughput.__main__ import CRAWL_SPEED, SITES
 
@@ -49,7 +51,9 @@ def _role(pid: int, root: int) -> str:
     # Chromium's zygote children rewrite their command line as one space-joined string.
     argv = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").split()
     if b"chrom" not in argv[0]:
-        return "driver (node)" if b"node" in argv[0] else "analysis workers"
+        if b"node" in argv[0]:
+            return "driver (node)"
+        return "analysis workers" if b"python" in argv[0] else Path(argv[0].decode()).name
     kind = next((arg[7:].decode() for arg in argv if arg.startswith(b"--type=")), "browser")
     return f"chromium {kind}"
 
@@ -92,12 +96,13 @@ class Sampler:
                 # Read each time: ``/usr/bin/chromium`` is a shell script that execs the
                 # browser under its own PID, so a role fixed at first sight could be "sh".
                 role = _role(pid, self.root)
-                self.cpu[pid] = (role, times.get(pid, 0.0))
-                if role.startswith("chromium"):
+            except (OSError, IndexError):  # gone, or a zombie (its command line empty)
+                role = self.cpu.get(pid, ("exited", 0.0))[0]
+            self.cpu[pid] = (role, times.get(pid, 0.0))
+            if role.startswith("chromium"):
+                with contextlib.suppress(OSError, ValueError):
                     pss += _pss(pid)
                     processes += 1
-            except (OSError, ValueError):
-                continue
         self.memory.append((pss, processes))
 
     def by_role(self) -> dict[str, float]:
@@ -114,10 +119,10 @@ def _pss(pid: int) -> int:
     return 0
 
 
-def crawl(base_url: str, output: Path, render: bool) -> tuple[dict, Sampler]:
+def crawl(base_url: str, output: Path, render: bool, chromium: str) -> tuple[dict, Sampler]:
     command = [sys.executable, "-m", "archiver", "crawl", "--url", f"{base_url}/",
                "--output", str(output), "--crawl-id", "bench", *CRAWL_SPEED,
-               *(["--render"] if render else [])]
+               *(["--render", "-s", f"ARCHIVER_RENDER_CHROMIUM={chromium}"] if render else [])]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                text=True)
     sampler = Sampler(process.pid)
@@ -174,13 +179,16 @@ def main() -> int:
     parser.add_argument("--articles", type=int, default=300)
     parser.add_argument("--site", choices=sorted(SITES), default="synthetic",
                         help="the generated site, or one made of real pages (../shared)")
+    parser.add_argument("--chromium", default="",
+                        help="ARCHIVER_RENDER_CHROMIUM (default: the crawl's own choice)")
     parser.add_argument("--compare", action="store_true",
                         help="first crawl the same site without rendering")
     args = parser.parse_args()
+    print(f"{'browser':>14}: {chromium_path(args.chromium)}")
     with served(_serve, args.site, args.articles) as base_url:
         for render in ([False, True] if args.compare else [True]):
             with tempfile.TemporaryDirectory() as tmp:
-                stats, sampler = crawl(base_url, Path(tmp), render)
+                stats, sampler = crawl(base_url, Path(tmp), render, args.chromium)
             report("rendered" if render else "not rendered", stats, sampler)
     return 0
 

@@ -2,26 +2,29 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from importlib.util import find_spec
+from pathlib import Path
 
 import pytest
 
 from archiver.demo.server import RequestLog, serve
+from archiver.render.browser import RenderUnavailable, chromium_path
 from tests.crawling import CrawlOutput, Record, crawl
 from tests.render.site import render_routes
 
-CHROMIUM = "/usr/bin/chromium"
 SCREENSHOT_HEIGHT = 1000
 """Taller than the soft wall's page (its text hidden), shorter than the open article's."""
 
 
-def require_rendering() -> None:
+def require_rendering(browser: str = "") -> str:
+    """The browser the crawl will run (``browser``, or the default one), else skip."""
     if find_spec("playwright") is None:
         pytest.skip("Playwright is not installed (pip install '.[render]')")
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.skip(f"Chromium is not installed at {CHROMIUM} (Debian: apt-get install chromium)")
+    try:
+        return chromium_path(browser)
+    except RenderUnavailable as error:
+        pytest.skip(str(error))
 
 
 @dataclass
@@ -38,13 +41,18 @@ class RenderedCrawl:
         return next(r for r in self.output.records() if r.header("WARC-Record-ID") == record_id)
 
 
-@pytest.fixture(scope="session")
-def rendered_crawl(tmp_path_factory: pytest.TempPathFactory) -> RenderedCrawl:
-    require_rendering()
-    directory = tmp_path_factory.mktemp("render") / "crawl"
+def rendered_crawl_of(directory: Path, *settings: str) -> RenderedCrawl:
+    """``archiver crawl --render`` of the script-walled site (with extra ``-s`` settings)."""
     with serve(render_routes()) as site:
         output = crawl(site.base_url + "/", directory, "--render",
-                       "-s", f"ARCHIVER_RENDER_CHROMIUM={CHROMIUM}",
-                       "-s", f"ARCHIVER_RENDER_SCREENSHOT_HEIGHT={SCREENSHOT_HEIGHT}")
+                       "-s", f"ARCHIVER_RENDER_SCREENSHOT_HEIGHT={SCREENSHOT_HEIGHT}",
+                       *(arg for setting in settings for arg in ("-s", setting)))
     assert output.process.returncode == 0, output.process.stderr[-3000:]
     return RenderedCrawl(output, site.base_url, site.log)
+
+
+@pytest.fixture(scope="session")
+def rendered_crawl(tmp_path_factory: pytest.TempPathFactory) -> RenderedCrawl:
+    """With the default browser (Debian's headless shell where installed)."""
+    require_rendering()
+    return rendered_crawl_of(tmp_path_factory.mktemp("render") / "crawl")

@@ -11,12 +11,18 @@ from pathlib import Path
 import pytest
 
 from archiver.paywall.rendered import HiddenText, Overlay, RenderedFacts, find_rendered_signals
+from archiver.render.browser import DEFAULT_BROWSERS, RenderUnavailable, chromium_path
 from archiver.toolkit.replay import (
     build_collection,
 )
 from tests.crawling import run_archiver
 from tests.pywb import pywb_or_skip, running_wayback
-from tests.render.conftest import SCREENSHOT_HEIGHT, RenderedCrawl
+from tests.render.conftest import (
+    SCREENSHOT_HEIGHT,
+    RenderedCrawl,
+    rendered_crawl_of,
+    require_rendering,
+)
 from tests.render.site import MARKER, OFFSITE_IMAGE, OVERLAY_COLOUR, render_routes
 
 SOFT = "soft-wall"
@@ -117,6 +123,17 @@ def test_screenshot_shows_the_overlay(rendered_crawl: RenderedCrawl):
     assert overlay_share(rendered_crawl, "open-article") == 0
 
 
+def test_full_chromium_sees_the_same_wall(tmp_path: Path):
+    """The desktop browser (``ARCHIVER_RENDER_CHROMIUM=chromium``) in place of the
+    default headless shell: the same verdicts, the overlay in the screenshot."""
+    require_rendering("chromium")
+    crawl = rendered_crawl_of(tmp_path / "crawl", "ARCHIVER_RENDER_CHROMIUM=chromium")
+    assert [crawl.item(slug)["paywall"]["kind"] for slug in (SOFT, "covered-wall")] == [
+        "soft", "soft"]
+    assert not crawl.item("open-article")["paywall"]["detected"]
+    assert overlay_share(crawl, SOFT) > 0.9
+
+
 def test_consent_banner_is_rejected_not_accepted(rendered_crawl: RenderedCrawl):
     links = rendered_crawl.item("cookie-banner")["rendered"]
     assert links["consent"] == ["onetrust: clicked #onetrust-reject-all-handler"]
@@ -181,3 +198,20 @@ def test_render_without_chromium_is_refused_before_crawling(tmp_path: Path):
     assert process.stderr.count("\n") == 1, process.stderr
     assert process.stderr.startswith("archiver crawl: rendering needs"), process.stderr
     assert not (tmp_path / "warc").exists()
+
+
+def test_default_browser_is_the_headless_shell_then_chromium(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    for name in DEFAULT_BROWSERS:
+        (tmp_path / name).mkdir()
+        executable = tmp_path / name / name
+        executable.write_text("#!/bin/sh\n")
+        executable.chmod(0o755)
+    shell, full = (str(tmp_path / name / name) for name in DEFAULT_BROWSERS)
+    monkeypatch.setenv("PATH", f"{tmp_path / 'chromium'}:{tmp_path / 'chromium-headless-shell'}")
+    assert (chromium_path(""), chromium_path("chromium")) == (shell, full)
+    monkeypatch.setenv("PATH", str(tmp_path / "chromium"))
+    assert chromium_path("") == full
+    monkeypatch.setenv("PATH", str(tmp_path / "nothing"))
+    with pytest.raises(RenderUnavailable, match="chromium-headless-shell or chromium not found"):
+        chromium_path("")
