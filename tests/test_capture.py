@@ -10,13 +10,17 @@ import hashlib
 import re
 import subprocess
 import sys
+import threading
+import time
 from collections import Counter
+from datetime import UTC
 from pathlib import Path
 
 import pytest
+from warcio.timeutils import iso_date_to_datetime
 
 from archiver.demo.server import Route, serve
-from tests.crawling import CrawlOutput, Record, crawl
+from tests.crawling import CrawlOutput, Record, crawl, read_records, wait_for
 
 ARTICLE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>
 <meta property="og:type" content="article"></head><body><nav><a href="/">Home</a></nav>
@@ -219,6 +223,34 @@ def test_items_point_at_their_response_records(wire_crawl):
             stream.seek(item["warc_offset"] + item["warc_length"])
             following = stream.read(2)
         assert following in (b"", b"\x1f\x8b"), "warc_length must end at a member boundary"
+
+
+def test_records_are_dated_when_the_capture_began_not_when_written(tmp_path: Path):
+    """WARC 1.1 5.4: ``WARC-Date`` is the instant capture began. The page is held back
+    until its request has reached the server; both of its records are dated before
+    that moment, where a date taken when they are written comes after it."""
+    held = threading.Event()
+    arrived: list[float] = []
+    routes = {"/robots.txt": Route(body=b"User-agent: *\nAllow: /\n", content_type=b"text/plain"),
+              "/": Route(body=article("Held story"), gate=held)}
+    with serve(routes) as site:
+        def release_once_requested() -> None:
+            wait_for(lambda: "/" in site.log.paths(), "the page's request", timeout=120)
+            arrived.append(time.time())
+            held.set()
+
+        releaser = threading.Thread(target=release_once_requested, daemon=True)
+        releaser.start()
+        result = crawl(site.base_url + "/", tmp_path / "out")
+        releaser.join()
+    assert result.process.returncode == 0, result.process.stderr[-3000:]
+    dates = {record.rec_type: record.header("WARC-Date") for path in result.warc_files
+             for record in read_records(path) if record.target == site.base_url + "/"}
+    assert set(dates) == {"response", "request"} and len(set(dates.values())) == 1, dates
+    began = iso_date_to_datetime(dates["response"]).replace(tzinfo=UTC).timestamp()
+    assert began < arrived[0], "dated before the server held the page, not after"
+    [item] = result.items()
+    assert item["fetched_at"] == dates["response"]
 
 
 def test_scrapy_crawl_works_from_project_root(tmp_path: Path):

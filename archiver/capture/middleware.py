@@ -16,12 +16,21 @@ to a conditional request that named the earlier record in
 then hands on the stored response in place of the 304), and a payload of at
 least ``ARCHIVER_DEDUP_MIN_SIZE`` bytes that the capture index
 (``ARCHIVER_CAPTURE_INDEX``) already holds. This middleware only archives.
+
+An exchange's records are dated when its capture began (WARC 1.1 5.4), not when
+they are written: Scrapy's HTTP/1.1 handler (and its httpx and aiohttp ones) sets
+``download_latency``, the time from sending the request to its response headers,
+just before it sends ``headers_received``, so that signal's time less the latency
+is the instant the handler began the fetch, after any wait in the download slot.
+(The opt-in HTTP/2 handler measures the latency to the body's end instead; there
+the date is when the headers came, or a redirect's earlier hop skews it.)
 """
 
 from __future__ import annotations
 
 import logging
 import socket
+import time
 from pathlib import Path
 
 from scrapy import Request, Spider, signals
@@ -50,6 +59,8 @@ from archiver.layout import OutputLayout
 from archiver.signals import warc_file_closed
 
 CONFORMS_TO = "http://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"
+CAPTURE_STARTED_META_KEY = "archiver_capture_started"
+"""The POSIX time the fetch of this response began, for its records' ``WARC-Date``."""
 
 logger = logging.getLogger(__name__)
 
@@ -87,6 +98,7 @@ class WarcCaptureMiddleware:
             on_full=self._stop_on_full_disk,
         )
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(self.headers_received, signal=signals.headers_received)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WarcCaptureMiddleware:
@@ -110,6 +122,11 @@ class WarcCaptureMiddleware:
 
     def _stop_on_full_disk(self) -> None:
         deferred_from_coro(self.crawler.engine.close_spider_async(reason=FINISH_REASON))
+
+    def headers_received(self, request: Request) -> None:
+        """Note when this fetch began: now, less the latency to these headers."""
+        request.meta[CAPTURE_STARTED_META_KEY] = time.time() - request.meta.get(
+            "download_latency", 0.0)
 
     def process_response(self, request: Request, response: Response) -> Response:
         if "cached" in response.flags:
@@ -154,7 +171,8 @@ class WarcCaptureMiddleware:
     ) -> RecordLink:
         """Write the response (or revisit) and request records, then publish the capture."""
         response_id, request_id = records.new_record_id(), records.new_record_id()
-        date = records.warc_date()
+        # Popped, so a redirect or retry built from this request's meta gets its own.
+        date = records.warc_date(request.meta.pop(CAPTURE_STARTED_META_KEY, None))
         if original is None:
             record = records.response_record(response, response_id, request_id, date)
         else:

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import http
 import re
+import time
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from io import BytesIO
 from ipaddress import IPv4Address, IPv6Address
 from pathlib import Path
@@ -26,6 +28,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.recordbuilder import RecordBuilder
 from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParser
+from warcio.timeutils import datetime_to_iso_date
 
 from archiver.capture.limits import TIMED_OUT_FLAG
 from archiver.capture.link import PROFILE_IDENTICAL, Original
@@ -323,5 +326,8 @@ def new_record_id() -> str:
     return StatusAndHeadersParser.make_warc_id()
 
 
-def warc_date() -> str:
-    return builder.curr_warc_date()
+def warc_date(at: float | None = None) -> str:
+    """A ``WARC-Date`` to the microsecond (WARC 1.1 5.4): the POSIX time ``at``, the
+    instant data capture began, where it is known; else now."""
+    when = datetime.fromtimestamp(time.time() if at is None else at, UTC)
+    return datetime_to_iso_date(when.replace(tzinfo=None), use_micros=True)
