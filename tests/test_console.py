@@ -158,6 +158,9 @@ def test_bad_paths_are_one_line_without_traceback(tmp_path: Path):
     cases = [
         (["crawl", "--url", "http://127.0.0.1:9/", "--output", str(a_file)], 2),
         (["crawl", "--url", "http://127.0.0.1:9/", "--output", "/proc/no/such"], 2),
+        # /proc takes no new file, even from root (whom its permission bits let in)
+        (["crawl", "--url", "http://127.0.0.1:9/", "--output", "/proc"], 2),
+        (["report", str(tmp_path), "-o", "/proc/report.html"], 2),
         (["report", str(tmp_path), "-o", str(a_file / "report.html")], 2),
         (["report", str(a_file), "-o", str(tmp_path / "r.html")], 2),
         (["detect", str(tmp_path / "missing.html")], 2),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import errno
-import os
+import tempfile
 from pathlib import Path
 
 from archiver.run.outcome import ExitCode
@@ -43,7 +43,9 @@ def usable_directory(path: Path, option: str = "--output") -> Path:
     """``path``, created if needed; a :class:`UsageError` if it cannot hold output.
 
     Checked before anything starts, so that a bad ``--output`` costs no request
-    and leaves nothing behind.
+    and leaves nothing behind. A file is created there and removed, as the run
+    would create its own: permission bits say nothing to root, and ``/proc`` or
+    ``/sys`` refuse new files to anyone.
     """
     if path.exists() and not path.is_dir():
         raise UsageError(f"{option} {path}: a file, not a directory; give a directory")
@@ -51,8 +53,13 @@ def usable_directory(path: Path, option: str = "--output") -> Path:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise UsageError(f"{option} {describe_os_error(error)}") from None
-    if not os.access(path, os.W_OK | os.X_OK):
-        raise UsageError(f"{option} {path}: not writable; choose a directory you may write to")
+    try:
+        with tempfile.NamedTemporaryFile(dir=path, prefix=".archiver-probe-"):
+            pass
+    except OSError as error:
+        reason = (error.strerror or str(error)).lower()
+        raise UsageError(f"{option} {path}: no file can be created there ({reason}); "
+                         "choose a directory you may write to") from None
     return path
 
 
