@@ -15,7 +15,12 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from archiver.commands.sites import add_filter_arguments, add_sites_dir_argument, site_filter
+from archiver.commands.sites import (
+    add_filter_arguments,
+    add_settings_argument,
+    add_sites_dir_argument,
+    site_filter,
+)
 from archiver.console.errors import UsageError
 from archiver.frontier.settings import FRONTIER_ENV
 from archiver.pathsafety import check_settings
@@ -42,8 +47,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--reanalyse", action="store_true",
                         help="analyse unchanged pages again instead of reusing their stored "
                              "verdicts (ARCHIVER_REANALYSE)")
-    parser.add_argument("-s", "--set", action="append", default=[], dest="settings",
-                        metavar="NAME=VALUE", help="override a Scrapy or ARCHIVER_* setting")
+    add_settings_argument(parser)
     add_console_arguments(parser)
     parser.set_defaults(func=run)
 

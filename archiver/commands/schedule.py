@@ -22,7 +22,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from archiver.commands.sites import add_filter_arguments, add_sites_dir_argument, site_filter
+from archiver.commands.sites import (
+    add_filter_arguments,
+    add_settings_argument,
+    add_sites_dir_argument,
+    site_filter,
+)
 from archiver.console.errors import UsageError
 from archiver.durations import parse_duration
 from archiver.run.outcome import ExitCode
@@ -93,8 +98,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--output", type=Path, default=Path("output"), metavar="DIR",
                         help="archive root; each job writes to DIR/NAME")
     parser.add_argument("--format", choices=["all", "systemd", "cron"], default="all")
-    parser.add_argument("-s", "--set", action="append", default=[], dest="settings",
-                        metavar="NAME=VALUE", help="setting passed on to every crawl")
+    add_settings_argument(parser, "setting passed on to every crawl")
     add_sites_dir_argument(parser)
     add_filter_arguments(parser)
     parser.set_defaults(func=run)

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from archiver.commands.crawl import _spider, add_target_arguments
+from archiver.commands.sites import add_settings_argument
 from archiver.console.errors import UsageError
 from archiver.frontier.settings import FRONTIER_ENV
 from archiver.run.outcome import ExitCode
@@ -31,8 +32,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--run-id", metavar="ID",
                         help="run id, the prefix of every worker's crawl id "
                         "(default: crawl-<time>)")
-    parser.add_argument("-s", "--set", action="append", default=[], dest="settings",
-                        metavar="NAME=VALUE", help="override a Scrapy or ARCHIVER_* setting")
+    add_settings_argument(parser)
     parser.set_defaults(func=run)
 
 

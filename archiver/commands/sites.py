@@ -33,6 +33,14 @@ def add_sites_dir_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_settings_argument(parser: argparse.ArgumentParser | argparse._ArgumentGroup,
+                          help_text: str = "override a Scrapy or ARCHIVER_* setting") -> None:
+    """``-s NAME=VALUE`` (repeatable), as ``scrapy crawl`` takes it, for every verb that
+    crawls."""
+    parser.add_argument("-s", "--set", action="append", default=[], dest="settings",
+                        metavar="NAME=VALUE", help=help_text)
+
+
 def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
     """``--country``, ``--language``, ``--region``: the same selection for every verb."""
     group = parser.add_argument_group("choosing sites (repeatable or comma-separated)")
@@ -70,8 +78,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     probing.add_argument("--stale-after", default="30d", metavar="AGE",
                          help="a feed or sitemap whose newest entry is older is stale "
                          "(default 30d; 12h, 2d, 1w or a date)")
-    probing.add_argument("-s", "--set", action="append", default=[], dest="settings",
-                         metavar="NAME=VALUE", help="override a Scrapy or ARCHIVER_* setting")
+    add_settings_argument(probing)
     parser.set_defaults(func=run)
 
 
