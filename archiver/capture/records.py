@@ -37,10 +37,11 @@ from archiver.capture.warcfile import NO_COMPUTED_PAYLOAD_DIGEST, WARC_VERSION
 CREDENTIAL_HEADERS = frozenset({"cookie", "authorization", "proxy-authorization"})
 HOP_BY_HOP_HEADERS = frozenset({"transfer-encoding", "content-length"})
 NO_BODY_STATUSES = frozenset({204, 304})
-_UNSAFE_IN_HEADER = re.compile(r"[\x00-\x20\x7f]")
 """Responses that never have a body (RFC 9110 6.4.1): their framing headers describe
 no stored body, so they are kept as the server sent them (a 304's ``Content-Length``,
 where present, is the length of the 200 it stands for)."""
+_UNSAFE_IN_HEADER = re.compile(r"[\x00-\x20\x7f]")
+"""What a target URI must not carry raw (:func:`target_uri`): controls and spaces."""
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
