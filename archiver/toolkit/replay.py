@@ -28,7 +28,7 @@ VENV_ENV = "ARCHIVER_PYWB_VENV"
 
 LOOPBACK = "127.0.0.1"
 WAYBACK_LOG = "wayback.log"
-"""Where, under a crawl directory, the pywb collection is built."""
+"""Where, under the collections' root, ``wayback``'s own output goes (:func:`start_wayback`)."""
 
 
 class PywbMissing(RuntimeError):
