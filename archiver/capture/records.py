@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import urlsplit
 
-from scrapy.http import Request, Response
+from scrapy.http import Headers, Request, Response
 from warcio.archiveiterator import ArchiveIterator
 from warcio.recordbuilder import RecordBuilder
 from warcio.recordloader import ArcWarcRecord
@@ -70,7 +70,7 @@ def _text(value: bytes | str) -> str:
     return value.decode("latin-1") if isinstance(value, bytes) else value
 
 
-def header_pairs(headers) -> list[tuple[str, str]]:
+def header_pairs(headers: Headers) -> list[tuple[str, str]]:
     """Every (name, value) of Scrapy ``Headers``, repeated values kept in order."""
     return [
         (_text(name), _text(value)) for name in headers for value in headers.getlist(name)
