@@ -1,9 +1,10 @@
 """``python -m benchmarks.scaleout``: pages/s with 1, 2 and 4 workers on one Redis frontier.
 
 A throwaway ``redis-server`` and the throughput benchmark's generated site
-(served from its own process) are started on loopback; for each worker count
-the frontier is seeded (``archiver seed``) and that many ``archiver crawl
---frontier`` processes run at once, each into its own output directory.
+(served from its own process by :mod:`benchmarks.loopback`) are started on
+loopback; for each worker count the frontier is seeded (``archiver seed``) and
+that many ``archiver crawl --frontier`` processes run at once, each into its own
+output directory.
 Pages/s counts the response records (robots.txt aside) of all workers' WARCs
 over the span of their ``WARC-Date``s, so start-up and the idle wait before a worker exits are
 not counted. Three series: unthrottled (``DOWNLOAD_DELAY=0``: how far N workers
@@ -33,6 +34,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.timeutils import iso_date_to_datetime
 
 from archiver.demo.server import serve
+from benchmarks.loopback import served
 from benchmarks.throughput.__main__ import CRAWL_SPEED
 from benchmarks.throughput.site import site_routes
 from tests.scaleout.services import redis_server
@@ -43,18 +45,20 @@ IDLE_CLOSE = "10"
 PER_SITE_UNTHROTTLED = 16
 
 
-def _serve(articles: int, latency: float, control: Connection) -> None:
-    """The site, in its own process; each message asks for the peak in flight since the
-    last one (``None`` stops it)."""
+def _serve(articles: int, latency: float, control: Connection, ready, stop) -> None:
+    """The site (in the child process :func:`benchmarks.loopback.served` starts); each
+    message on ``control`` asks for the peak in flight since the last one."""
     routes = site_routes(articles)
     for route in routes.values():
         route.delay = latency
     with serve(routes, lifetime=3600) as running:
-        control.send(running.base_url)
-        while control.recv() is not None:
-            with running.log.lock:
-                control.send(running.log.max_in_flight)
-                running.log.max_in_flight = running.log.in_flight
+        ready.put(running.base_url)
+        while not stop.is_set():
+            if control.poll(0.1):
+                control.recv()
+                with running.log.lock:
+                    control.send(running.log.max_in_flight)
+                    running.log.max_in_flight = running.log.in_flight
 
 
 @dataclass
@@ -71,15 +75,8 @@ class Site:
 @contextmanager
 def site(articles: int, latency: float = 0.0) -> Iterator[Site]:
     control, remote = multiprocessing.Pipe()
-    server = multiprocessing.Process(target=_serve, args=(articles, latency, remote))
-    server.start()
-    try:
-        if not control.poll(120):
-            raise SystemExit("the benchmark site did not start")
-        yield Site(control.recv(), control)
-    finally:
-        control.send(None)
-        server.join(timeout=30)
+    with served(_serve, articles, latency, remote) as base_url:
+        yield Site(base_url, control)
 
 
 def response_dates(output: Path) -> list[float]:
