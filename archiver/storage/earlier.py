@@ -45,6 +45,10 @@ class RecordSource:
 
 
 class EarlierRecords:
+    """Reads earlier records for one crawl: its own WARC directory first, then where
+    the catalog says a file moved. The S3 client is made when a file is first found in
+    S3, so a crawl whose records are all local never imports or configures boto3."""
+
     def __init__(self, warc_dir: Path, store: CatalogStore, settings: Any) -> None:
         self.warc_dir = warc_dir
         self.store = store
