@@ -1,23 +1,39 @@
-"""Article text and metadata from a captured page, via trafilatura.
+"""Article text and metadata from a captured page: text by trafilatura, metadata from the page.
 
-trafilatura is the field's best-evaluated main-text extractor; we only map its
-result onto our fields and fall back to the page's own ``<title>`` and
-``<html lang>`` where it finds nothing.
+trafilatura is the field's best-evaluated main-text extractor; we map its text
+onto our fields. The title, date and authors come from what the publisher
+declares, already read once by :class:`~archiver.page.CapturedPage` (JSON-LD,
+``<meta>``), and only where that says nothing from trafilatura's and htmldate's
+searches of the document. trafilatura's own metadata pass (``with_metadata``)
+cost 5.0 ms median, 11.7 ms mean, a fundus page and agreed less with fundus'
+hand-checked labels (``python -m benchmarks.extraction``): titles 171 of 257
+against 203, dates 249 against 253, author lists 188 against 213, at 0.1 ms
+median (1.0 mean) here.
 """
 
 from __future__ import annotations
 
+import html
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import trafilatura
+from htmldate import find_date
+from trafilatura.json_metadata import normalize_authors
+from trafilatura.metadata import extract_author
+from trafilatura.settings import set_date_params
 
-from archiver.page import CapturedPage
+from archiver.discovery.classifier import ARTICLE_TYPES
+from archiver.page import CapturedPage, json_ld_types
 
 
 @dataclass
 class ArticleText:
     title: str | None = None
     published: str | None = None
+    """The publication day, ``YYYY-MM-DD``."""
     authors: list[str] = field(default_factory=list)
     language: str | None = None
     text: str = ""
@@ -27,15 +43,28 @@ class ArticleText:
         return len(self.text.split())
 
 
+@dataclass
+class PageMetadata:
+    title: str | None = None
+    published: str | None = None
+    authors: list[str] = field(default_factory=list)
+
+
 # Below this many words, trafilatura's fast mode may have missed the body.
 FAST_MODE_MIN_WORDS = 150
+_ISO_DAY = re.compile(r"\d{4}-\d\d-\d\d")
+_SPACES = re.compile(r"\s+")
+# Where publishers declare a publication time outside JSON-LD, most specific first.
+_DATE_META = ("article:published_time", "og:article:published_time", "date", "pubdate",
+              "publishdate", "dc.date", "dc.date.issued", "dcterms.created")
+_AUTHOR_META = ("author", "article:author", "dc.creator")
 
 
 def _trafilatura(page: CapturedPage, fast: bool):
     return trafilatura.bare_extraction(
         page.tree,
         url=page.url,
-        with_metadata=True,
+        with_metadata=False,
         include_comments=False,
         include_tables=True,
         favor_precision=True,
@@ -47,6 +76,70 @@ def _words(document) -> int:
     return len((document.text or "").split()) if document is not None else 0
 
 
+def _clean(value: str) -> str:
+    """Declared values are often HTML-escaped twice (``&quot;`` inside JSON-LD)."""
+    return html.unescape(_SPACES.sub(" ", value)).strip()
+
+
+def _names(value: Any) -> Iterable[str]:
+    """Author names from a JSON-LD ``author``: a string, a Person or
+    Organization, or a list of them."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        yield from _names(value.get("name"))
+    elif isinstance(value, list):
+        for member in value:
+            yield from _names(member)
+
+
+def page_metadata(page: CapturedPage) -> PageMetadata:
+    """Title, publication day and authors as the page declares them.
+
+    The JSON-LD article's ``headline`` is preferred to ``og:title`` (a social
+    variant of the headline on many sites: 173 of 257 fundus titles matched
+    with ``og:title`` first, 203 with ``headline``); authors' names are split
+    and cleaned by trafilatura's own normaliser.
+    """
+    articles = [node for node in page.json_ld if json_ld_types(node) & ARTICLE_TYPES]
+
+    def declared(key: str) -> str | None:
+        for node in articles:
+            value = node.get(key)
+            if isinstance(value, str) and value.strip():
+                return _clean(value)
+        return None
+
+    def meta(keys: Iterable[str]) -> str | None:
+        for key in keys:
+            for value in page.meta.get(key, []):
+                if value:
+                    return _clean(value)
+        return None
+
+    title = (declared("headline") or meta(("og:title", "twitter:title"))
+             or _clean(page.tree.findtext(".//title") or "") or None)
+    date = declared("datePublished") or meta(_DATE_META) or ""
+    day = _ISO_DAY.match(date)
+    # htmldate reads the document (and its URL) where nothing is declared, or
+    # declared in another format ("Fri Apr 28 19:20:36 CEST 2023"): 14 of 257 pages.
+    published = day.group() if day else find_date(page.tree, url=page.url,
+                                                  **set_date_params(True))
+    joined: str | None = None
+    for node in articles:
+        for name in _names(node.get("author")):
+            joined = normalize_authors(joined, name)
+        if joined:
+            break
+    named = meta(_AUTHOR_META)
+    if not joined and named:
+        joined = normalize_authors(None, named)
+    if not joined:  # a byline in the document: 9 of the 213 agreeing author lists
+        joined = extract_author(page.tree)
+    authors = [a.strip() for a in (joined or "").split(";") if a.strip()]
+    return PageMetadata(title=title, published=published, authors=authors)
+
+
 def extract_article(page: CapturedPage) -> ArticleText:
     """Extract the main text and metadata; never raises on bad HTML.
 
@@ -55,21 +148,16 @@ def extract_article(page: CapturedPage) -> ArticleText:
     257 corpus pages); a short fast result is therefore checked with the full
     extractor and the longer text kept.
     """
-    tree = page.tree
     document = _trafilatura(page, fast=True)
     if _words(document) < FAST_MODE_MIN_WORDS:
         thorough = _trafilatura(page, fast=False)
         if _words(thorough) > _words(document):
             document = thorough
-    html_lang = (tree.get("lang") or "").strip() or None
-    page_title = (tree.findtext(".//title") or "").strip() or None
-    if document is None:
-        return ArticleText(title=page_title, language=html_lang)
-    authors = [a.strip() for a in (document.author or "").split(";") if a.strip()]
+    metadata = page_metadata(page)
     return ArticleText(
-        title=document.title or page_title,
-        published=document.date,
-        authors=authors,
-        language=document.language or html_lang,
-        text=document.text or "",
+        title=metadata.title,
+        published=metadata.published,
+        authors=metadata.authors,
+        language=(page.tree.get("lang") or "").strip() or None,
+        text=(document.text or "") if document is not None else "",
     )

@@ -96,6 +96,13 @@ class CapturedPage:
         return values
 
 
+def json_ld_types(node: Mapping[str, Any]) -> set[str]:
+    """A JSON-LD object's ``@type`` values (one or a list), lower-cased."""
+    kind = node.get("@type")
+    kinds = kind if isinstance(kind, list) else [kind]
+    return {k.lower() for k in kinds if isinstance(k, str)}
+
+
 def _flatten(items: Any) -> Iterator[dict[str, Any]]:
     if isinstance(items, list):
         for item in items:

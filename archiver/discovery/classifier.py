@@ -13,7 +13,7 @@ from datetime import date
 from urllib.parse import unquote, urlsplit
 
 from archiver.languages import words
-from archiver.page import CapturedPage
+from archiver.page import CapturedPage, json_ld_types
 
 ARTICLE_TYPES = frozenset(
     {
@@ -25,17 +25,8 @@ ARTICLE_TYPES = frozenset(
 )
 
 
-def _jsonld_types(page: CapturedPage) -> set[str]:
-    found: set[str] = set()
-    for node in page.json_ld:
-        kind = node.get("@type")
-        kinds = kind if isinstance(kind, list) else [kind]
-        found.update(k.lower() for k in kinds if isinstance(k, str))
-    return found
-
-
 def is_article(page: CapturedPage) -> bool:
-    if _jsonld_types(page) & ARTICLE_TYPES:
+    if any(json_ld_types(node) & ARTICLE_TYPES for node in page.json_ld):
         return True
     if any(value.lower() == "article" for value in page.meta.get("og:type", [])):
         return True

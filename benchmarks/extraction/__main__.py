@@ -8,6 +8,14 @@ precision and recall of the extracted text against it, how many pages lost
 their body (recall under 0.5), the median CPU ms per page, and how many paywall
 verdicts differ from the crawl's current options (``detected``, ``kind``,
 ``truncated``): an option that changes detection must show why.
+
+Then the metadata: how many titles, publication days and author lists agree
+with fundus' own hand-checked expectations (``fundus_metadata.jsonl``: the
+``title``, ``authors`` and ``publishing_date`` of each page's test case in
+flairNLP/fundus at commit 18da6e53, ``tests/resources/parser/test_data/``;
+labels only, the pages stay in ``../shared``), for the page's declared metadata
+(:func:`archiver.extraction.page_metadata`, what the crawl uses) against
+trafilatura's metadata pass, with CPU ms per page of each.
 """
 
 from __future__ import annotations
@@ -20,18 +28,20 @@ import re
 import statistics
 import sys
 import time
+import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from archiver import extraction
-from archiver.extraction import ArticleText, extract_article
+from archiver.extraction import ArticleText, PageMetadata, extract_article, page_metadata
 from archiver.page import CapturedPage
 from archiver.paywall import detect_paywall
 
 ROOT = Path(__file__).resolve().parents[2]
 FUNDUS = ROOT.parent / "shared" / "corpus" / "fundus"
+METADATA_LABELS = Path(__file__).with_name("fundus_metadata.jsonl")
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 _TAG = re.compile(r"<[^>]*>")
 
@@ -78,7 +88,6 @@ CANDIDATES: dict[str, Callable[[CapturedPage], ArticleText]] = {
     "fast mode only": lambda page: _fast_only(page),
     "favor_precision off": _with(favor_precision=False),
     "favor_recall": _with(favor_precision=False, favor_recall=True),
-    "no date extensive search": _with(date_extraction_params={"extensive_search": False}),
 }
 
 
@@ -91,11 +100,49 @@ def _fast_only(page: CapturedPage) -> ArticleText:
         extraction.FAST_MODE_MIN_WORDS = minimum
 
 
-def _pages() -> list[CapturedPage]:
-    labels = [json.loads(line) for line in
-              (FUNDUS / "labels.jsonl").read_text(encoding="utf-8").splitlines()]
-    return [CapturedPage(label["url"], gzip.decompress((FUNDUS / label["file"]).read_bytes()))
-            for label in labels]
+def _labels(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def _pages() -> dict[str, CapturedPage]:
+    """The corpus pages by file name."""
+    return {label["file"]: CapturedPage(label["url"],
+                                        gzip.decompress((FUNDUS / label["file"]).read_bytes()))
+            for label in _labels(FUNDUS / "labels.jsonl")}
+
+
+def _trafilatura_metadata(page: CapturedPage) -> PageMetadata:
+    """trafilatura's metadata pass, as the crawl ran it before (``with_metadata``)."""
+    found = extraction.trafilatura.extract_metadata(page.tree, page.url)
+    authors = [a.strip() for a in (found.author or "").split(";") if a.strip()]
+    return PageMetadata(title=found.title, published=found.date, authors=authors)
+
+
+def _same(value: str | None) -> str:
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", value or "")).strip().casefold()
+
+
+def compare_metadata(pages: dict[str, CapturedPage]) -> None:
+    """Agreement with fundus' labels: exact titles and author lists (Unicode
+    normalised, case folded), publication days."""
+    labels = [label for label in _labels(METADATA_LABELS) if label["file"] in pages]
+    print(f"\nmetadata against fundus' labels, {len(labels)} pages")
+    print(f"{'source':<38} {'titles':>7} {'days':>5} {'authors':>8} {'ms':>6} {'mean':>6}")
+    for name, read in (("declared (crawl)", page_metadata),
+                       ("trafilatura with_metadata", _trafilatura_metadata)):
+        titles = days = authors = 0
+        times = []
+        for label in labels:
+            page = pages[label["file"]]
+            start = time.process_time()
+            found = read(page)
+            times.append(time.process_time() - start)
+            titles += _same(found.title) == _same(label["title"])
+            days += (found.published or "")[:10] == (label["publishing_date"] or "")[:10]
+            authors += (sorted(map(_same, found.authors))
+                        == sorted(map(_same, label["authors"] or [])))
+        print(f"{name:<38} {titles:7d} {days:5d} {authors:8d} "
+              f"{statistics.median(times) * 1000:6.1f} {statistics.mean(times) * 1000:6.1f}")
 
 
 def _verdict(page: CapturedPage, article: ArticleText) -> tuple:
@@ -110,9 +157,10 @@ def main(argv: list[str] | None = None) -> int:
     if not (FUNDUS / "labels.jsonl").exists():
         print(f"skipped: no corpus at {FUNDUS}")
         return 0
-    pages = _pages()[: args.limit]
+    by_file = dict(list(_pages().items())[: args.limit])
+    pages = list(by_file.values())
     for page in pages:
-        page.tree  # noqa: B018 - parsed once before timing, as the crawl does
+        page.tree, page.json_ld, page.meta  # noqa: B018 - read once before timing, as the crawl does
     references = {id(page): _reference(page) for page in pages}
     baseline: dict[int, tuple] = {}
     print(f"{len(pages)} pages, {sum(1 for r in references.values() if r)} with articleBody")
@@ -135,6 +183,7 @@ def main(argv: list[str] | None = None) -> int:
                 lost += r < 0.5
         print(f"{name:<38} {statistics.median(precision):9.3f} {statistics.median(recall):7.3f} "
               f"{lost:5d} {statistics.median(times) * 1000:6.1f} {changed:9d}")
+    compare_metadata(by_file)
     return 0
 
 

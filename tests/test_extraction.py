@@ -1,0 +1,43 @@
+"""Article metadata as the page declares it (:func:`archiver.extraction.page_metadata`)."""
+
+from __future__ import annotations
+
+from archiver.extraction import extract_article, page_metadata
+from archiver.page import CapturedPage
+
+DECLARED = b"""<!DOCTYPE html><html lang="de"><head><title>Harbour | Site</title>
+<meta property="og:title" content="Social headline">
+<meta name="author" content="Meta Author">
+<script type="application/ld+json">{"@context": "https://schema.org", "@graph": [
+ {"@type": "WebSite", "name": "Site", "headline": "Not an article"},
+ {"@type": "NewsArticle", "headline": "Harbour &quot;reopens&quot;  after storm",
+  "datePublished": "2026-11-20T08:30:00+01:00",
+  "author": [{"@type": "Person", "name": "Ana Ruiz"}, {"@type": "Person", "name": "Jo Berg"}]}
+]}</script></head><body><article><h1>Harbour reopens</h1><p>Text.</p></article></body></html>"""
+
+UNDECLARED = b"""<html><head><title>Council votes</title>
+<meta property="article:published_time" content="Fri Apr 28 19:20:36 CEST 2023"></head>
+<body><article><h1>Council votes</h1><p class="byline">By Kim Olsen</p>
+<time datetime="2023-04-28">28 April 2023</time><p>The council voted.</p></article>
+</body></html>"""
+
+
+def test_json_ld_article_wins_over_meta_and_title():
+    metadata = page_metadata(CapturedPage("https://x.org/a", DECLARED))
+    assert metadata.title == 'Harbour "reopens" after storm'
+    assert metadata.published == "2026-11-20"
+    assert metadata.authors == ["Ana Ruiz", "Jo Berg"]
+
+
+def test_undeclared_metadata_is_searched_in_the_document():
+    metadata = page_metadata(CapturedPage("https://x.org/2023/council", UNDECLARED))
+    assert metadata.title == "Council votes"
+    assert metadata.published == "2023-04-28"  # an unparsed declaration: htmldate decides
+    assert metadata.authors == ["Kim Olsen"]
+
+
+def test_article_carries_the_declared_metadata_and_html_lang():
+    article = extract_article(CapturedPage("https://x.org/a", DECLARED))
+    assert (article.title, article.published, article.language) == (
+        'Harbour "reopens" after storm', "2026-11-20", "de")
+    assert article.authors == ["Ana Ruiz", "Jo Berg"]
