@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urldefrag, urljoin
+from urllib.parse import urldefrag, urljoin, urlparse
 
 from scrapy.linkextractors import IGNORED_EXTENSIONS
-from scrapy.utils.url import url_has_any_extension
 
 from archiver.page import CapturedPage
 
@@ -19,6 +18,15 @@ FOLLOWED_SCHEMES = ("http://", "https://")
 # Scrapy lists the extensions without their dot, as its LinkExtractor adds it;
 # without the dot, "/harbour-after-storm" would end in the "rm" extension.
 SKIPPED_EXTENSIONS = frozenset(f".{extension}" for extension in IGNORED_EXTENSIONS)
+_LAST_EXTENSIONS = frozenset(e for e in SKIPPED_EXTENSIONS if e.count(".") == 1)
+_LONGER_EXTENSIONS = tuple(e for e in SKIPPED_EXTENSIONS if e.count(".") > 1)  # ".tar.gz"
+
+
+def has_skipped_extension(url: str) -> bool:
+    """Scrapy's ``url_has_any_extension(url, SKIPPED_EXTENSIONS)``, by one set lookup:
+    its 91 ``endswith`` tests a link were half of link discovery's time on real pages."""
+    path = urlparse(url).path.lower()
+    return path[path.rfind("."):] in _LAST_EXTENSIONS or path.endswith(_LONGER_EXTENSIONS)
 
 
 def absolute_url(base: str, ref: str) -> str | None:
@@ -31,17 +39,17 @@ def absolute_url(base: str, ref: str) -> str | None:
 
 
 def page_links(page: CapturedPage) -> list[str]:
-    """Absolute, de-fragmented ``<a href>`` targets, in document order, once each."""
+    """Absolute, de-fragmented ``<a href>`` targets, in document order, once each.
+
+    Each distinct ``href`` is resolved once: a real page repeats many (a third
+    of the anchors on the fundus pages), and resolving was the other half."""
     base = _base(page)
+    hrefs = dict.fromkeys(href for anchor in page.tree.iterfind(".//a[@href]")
+                          if (href := (anchor.get("href") or "").strip()))
     seen: dict[str, None] = {}
-    for anchor in page.tree.iterfind(".//a[@href]"):
-        href = (anchor.get("href") or "").strip()
-        if not href:
-            continue
+    for href in hrefs:
         url = absolute_url(base, href)
-        if url and url.startswith(FOLLOWED_SCHEMES) and not url_has_any_extension(
-            url, SKIPPED_EXTENSIONS
-        ):
+        if url and url.startswith(FOLLOWED_SCHEMES) and not has_skipped_extension(url):
             seen.setdefault(url, None)
     return list(seen)
 

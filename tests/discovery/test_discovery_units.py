@@ -8,11 +8,19 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from scrapy.http import TextResponse, XmlResponse
+from scrapy.utils.url import url_has_any_extension
 
 from archiver.discovery.classifier import url_date, url_looks_like_article
 from archiver.discovery.feeds import feed_entries
 from archiver.discovery.freshness import Freshness, parse_date, parse_since
-from archiver.discovery.links import css_references, feed_links, page_links, page_requisites
+from archiver.discovery.links import (
+    SKIPPED_EXTENSIONS,
+    css_references,
+    feed_links,
+    has_skipped_extension,
+    page_links,
+    page_requisites,
+)
 from archiver.discovery.scope import SiteScope
 from archiver.discovery.sitemaps import (
     SitemapRobotParser,
@@ -156,6 +164,23 @@ def test_page_requisites_feeds_and_links():
     }
     assert feed_links(page) == ["https://x.org/rss.xml"]
     assert page_links(page) == ["https://x.org/news/story-about-the-harbour-storm"]
+
+
+@pytest.mark.parametrize("url", [
+    "https://x.org/a/report.PDF", "https://x.org/dl/src.tar.gz", "https://x.org/f.pdf;jsessionid=1",
+    "https://x.org/f.pdf?download=1", "https://x.org/harbour-after-storm", "https://x.org/",
+    "https://x.org/.mp3", "https://x.org/news/story.html", "https://x.org/v/clip.mp4#t=3",
+])
+def test_skipped_extensions_as_scrapy_decides_them(url: str):
+    assert has_skipped_extension(url) == url_has_any_extension(url, SKIPPED_EXTENSIONS)
+
+
+def test_page_links_resolve_each_href_once_in_document_order():
+    body = (b'<html><body><a href="/b">b</a><a href="a#x">a</a><a href="/b">b again</a>'
+            b'<a href="/file.zip">zip</a><a href="mailto:x@x.org">m</a><a href="a">a</a>'
+            b"</body></html>")
+    page = CapturedPage(url="https://x.org/news/", body=body)
+    assert page_links(page) == ["https://x.org/b", "https://x.org/news/a"]
 
 
 def test_css_references_resolve_against_the_stylesheet():
