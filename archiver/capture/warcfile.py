@@ -18,11 +18,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
+from typing import Any, BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.recordloader import ArcWarcRecord
-from warcio.warcwriter import WARCWriter
+from warcio.warcwriter import GzippingWrapper, WARCWriter
 
 from archiver.capture.link import RecordLocation
 
@@ -40,10 +41,32 @@ block as payload (6.4, 6.8), so the optional field would only repeat
 block is not HTTP."""
 
 
+GZIP_LEVEL = 6
+"""zlib's default (gzip's too). warcio compresses at 9, which on the fundus pages
+cost 7.3 ms median a 200 KB page in the crawling process against 5.0 ms at 6, for
+files 0.75% smaller (level 1: 1.8 ms, 20% larger)."""
+
+
+class _GzipMember(GzippingWrapper):
+    """One record as one gzip member, as warcio writes it, at :data:`GZIP_LEVEL`."""
+
+    def __init__(self, out: BinaryIO) -> None:
+        super().__init__(out)
+        self.compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS + 16)
+
+
 class WarcWriter(WARCWriter):
-    """warcio's writer, with no payload digest added where WARC 1.1 defines no payload."""
+    """warcio's writer, with no payload digest added where WARC 1.1 defines no payload,
+    and each gzip member compressed at :data:`GZIP_LEVEL`."""
 
     NO_PAYLOAD_DIGEST_TYPES = NO_COMPUTED_PAYLOAD_DIGEST
+
+    def __init__(self, filebuf: BinaryIO, *args: Any, gzip: bool = True, **kwargs: Any) -> None:
+        super().__init__(filebuf, *args, gzip=False, **kwargs)
+        self.members = gzip
+
+    def _write_warc_record(self, out: BinaryIO, record: ArcWarcRecord) -> None:
+        super()._write_warc_record(_GzipMember(out) if self.members else out, record)
 
 
 def warc_filename(prefix: str, when: datetime, serial: int, hostname: str) -> str:
