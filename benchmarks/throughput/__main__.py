@@ -22,7 +22,8 @@ server does), one run prints:
   they disturb wall-clock rates); and the pages/s ratio that the CPU figures
   project for idle cores (bare Scrapy bound by its one process, ours by the
   slower of the crawling process and its analysis workers, and by all the CPU
-  spread over the cores);
+  spread over the cores), and that projected rate against wget's measured one
+  (wget is bound by its sequential round trips, not by the load);
 * the CPU time of an unchanged recrawl (304s, stored analyses and discovery
   reused) against the first run's;
 * ms of CPU per page for each analysis stage (parse, extraction, detection,
@@ -264,16 +265,21 @@ def _loads(*runs: list[Run]) -> list[float]:
     return [run.load for done in runs for run in done]
 
 
-def _projection(ours: Run, bare: Run, cores: int, workers: int) -> float:
-    """The pages/s ratio these CPU figures allow on ``cores`` idle cores.
+def _idle_rate(ours: Run, cores: int, workers: int) -> float:
+    """The pages/s our crawl's CPU figures allow on ``cores`` idle cores.
 
-    Bare Scrapy is one process: one core at most. Ours is a crawling process
-    (one core at most), ``workers`` analysis processes (one core each), and in
-    all no more than the cores: the rate is bound by the slowest of the three."""
+    Ours is a crawling process (one core at most) and ``workers`` analysis
+    processes (one core each), and in all no more than the cores: the rate is
+    bound by the slowest of the three. The site's server, on the same cores
+    here, is left out."""
     crawler = ours.stats["bench/crawler_cpu_s"] / max(ours.pages, 1) * 1000
     analysis = ours.cpu_ms - crawler
-    bound = max(crawler, analysis / max(workers, 1), ours.cpu_ms / cores)
-    return bare.cpu_ms / bound
+    return 1000 / max(crawler, analysis / max(workers, 1), ours.cpu_ms / cores)
+
+
+def _projection(ours: Run, bare: Run, cores: int, workers: int) -> float:
+    """The pages/s ratio to bare Scrapy, one process (one core at most), on idle cores."""
+    return _idle_rate(ours, cores, workers) * bare.cpu_ms / 1000
 
 
 def bench_site(kind: str, articles: int, latency_ms: float, rounds: int,
@@ -320,6 +326,11 @@ def bench_site(kind: str, articles: int, latency_ms: float, rounds: int,
         pairs = list(zip(runs[name], bare, strict=True))
         _ratios(f"{name} / bare", [_projection(o, b, cores, workers) for o, b in pairs],
                 goal, loads=_loads(runs[name], bare))
+    for name in GOALS:
+        pairs = list(zip(runs[name], runs["wget"], strict=True))
+        _ratios(f"{name} / wget (as measured)",
+                [_idle_rate(o, cores, workers) / w.rate for o, w in pairs], WGET_GOAL,
+                loads=_loads(runs[name], runs["wget"]))
     pairs = list(zip(runs["recrawl"], runs["full pipeline"], strict=True))
     _ratios("recrawl CPU / first run CPU", [r.cpu / f.cpu for r, f in pairs], RECRAWL_GOAL,
             "<=", loads=_loads(runs["recrawl"]))
