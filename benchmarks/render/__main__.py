@@ -3,9 +3,10 @@
 One crawl of the generated throughput site (``benchmarks/throughput/site.py``)
 with ``archiver crawl --render``, served from its own process. While it runs,
 the resident memory of every Chromium process under the crawl is sampled; a
-browser that leaked pages or contexts would grow with the number of articles,
-so the figure to read is the last third of the run against the first. With
-``--compare`` the same crawl runs without ``--render`` first.
+browser that leaked pages or contexts would grow with the number of articles.
+Tabs are replaced every 50 articles, so a bounded browser's memory is a saw-tooth:
+the median in each tenth of the run says more than the last third against the
+first. With ``--compare`` the same crawl runs without ``--render`` first.
 
 On a shared machine the wall-clock rate says more about the neighbours than
 about the crawl, so the CPU time of the crawl and everything under it (analysis
@@ -172,6 +173,10 @@ def report(name: str, stats: dict, sampler: Sampler) -> None:
           f"{statistics.median(running[:third]) / mb:.0f} MB in the first third of the run, "
           f"{statistics.median(running[-third:]) / mb:.0f} MB in the last; at most "
           f"{max(processes for _, processes in sampler.memory)} processes")
+    tenth = max(1, len(running) // 10)
+    print(f"{'':>14}  median PSS in each tenth of the run: " + ", ".join(
+        f"{statistics.median(running[start:start + tenth]) / mb:.0f}"
+        for start in range(0, tenth * 10, tenth) if running[start:start + tenth]) + " MB")
 
 
 def main() -> int:
