@@ -328,7 +328,7 @@ def bench_site(kind: str, articles: int, latency_ms: float, rounds: int,
                 goal, loads=_loads(runs[name], bare))
     for name in GOALS:
         pairs = list(zip(runs[name], runs["wget"], strict=True))
-        _ratios(f"{name} / wget (as measured)",
+        _ratios(f"{name} / wget (wget as measured)",
                 [_idle_rate(o, cores, workers) / w.rate for o, w in pairs], WGET_GOAL,
                 loads=_loads(runs[name], runs["wget"]))
     pairs = list(zip(runs["recrawl"], runs["full pipeline"], strict=True))
