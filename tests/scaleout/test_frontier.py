@@ -27,6 +27,7 @@ from archiver.frontier.settings import (
     FrontierURLError,
     check_url,
 )
+from archiver.layout import CATALOG_FILENAME
 from tests.catalog.site import warcio_check
 from tests.crawling import run_archiver, wait_for
 from tests.scaleout.site import news_routes
@@ -137,14 +138,24 @@ def test_a_site_never_has_more_requests_in_flight_than_its_concurrency_in_all(
     # Each worker takes 3 requests from the frontier at a time (so the second one finds
     # work) and is allowed 2 to the site; two workers: 4 at once unless the site's slots
     # are shared (6 measured: with no delay Scrapy 2.19's slot lets a third through). Slow
-    # pages (0.8 s) make the requests overlap.
+    # pages (0.8 s) make the requests overlap. Articles are held back until both workers
+    # have opened their catalogs (a worker's crawler is then built and about to ask the
+    # frontier): the first one's held requests keep both of the site's slots, so the
+    # second one's own requests cannot be what opens the gate. Without it, one worker
+    # drained the frontier before the other was up on a loaded machine.
     limits = ["-s", "CONCURRENT_REQUESTS=3", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2",
               "-s", "DOWNLOAD_DELAY=0"]
-    with serve(news_routes(sections=3, per_section=6, delay=0.8)) as site:
+    both_up = threading.Event()
+    with serve(news_routes(sections=3, per_section=6, delay=0.8, gate=both_up)) as site:
         seeded = run_archiver("seed", "--frontier", redis_url, "--url", site.base_url + "/",
                               "--run-id", "slots")
         assert seeded.returncode == 0, seeded.stderr[-3000:]
         processes = [start_worker(redis_url, tmp_path / name, *limits) for name in "ab"]
+        try:
+            wait_for(lambda: all((tmp_path / name / CATALOG_FILENAME).exists() for name in "ab"),
+                     "both workers to open their catalogs", timeout=GATE_WAIT - 10)
+        finally:
+            both_up.set()
         workers = [finish(p, tmp_path / name) for p, name in zip(processes, "ab", strict=True)]
         most_at_once = site.log.max_in_flight
         requested = Counter(site.log.paths())
