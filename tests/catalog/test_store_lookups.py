@@ -1,0 +1,92 @@
+"""The catalog's lookups by URL within one session: each sees the rows this process
+wrote for its URL (flushed first), and leaves other URLs' pending rows for the next
+commit, where they go out together."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from archiver.capture.link import PROFILE_NOT_MODIFIED, RecordLink, RecordLocation
+from archiver.catalog.models import Article, Capture, Verdict
+from archiver.catalog.store import CatalogStore
+from archiver.layout import default_catalog_url
+from archiver.paywall.verdict import PaywallVerdict
+
+A, B = "http://127.0.0.1:1/news/a", "http://127.0.0.1:1/news/b"
+
+
+def capture(store: CatalogStore, url: str, n: int, crawl: str,
+            refers_to: RecordLink | None = None) -> Capture:
+    return store.add_capture(RecordLink(
+        location=RecordLocation(f"{crawl}.warc.gz", 100 * n, 90, f"<urn:uuid:{crawl}-{n}>"),
+        url=url, status=200, payload_digest=f"sha1:{url}", crawl_id=crawl,
+        fetched_at=f"2026-11-2{n}T08:00:00Z", etag=f'"{crawl}"',
+        record_type="revisit" if refers_to else "response",
+        refers_to=refers_to.original() if refers_to else None,
+        profile=PROFILE_NOT_MODIFIED if refers_to else None,
+    ))
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    """A catalog holding one earlier run: a response and a verdict for A and for B."""
+    earlier = CatalogStore(default_catalog_url(tmp_path))
+    earlier.start_crawl("earlier", "site", {})
+    for n, url in enumerate((A, B), start=1):
+        row = capture(earlier, url, n, "earlier")
+        earlier.record_article("earlier", row, url, None, f"old {url}", PaywallVerdict())
+    earlier.close()
+    store = CatalogStore(default_catalog_url(tmp_path))
+    store.start_crawl("now", "site", {})
+    yield store
+    store.close()
+
+
+def test_a_url_s_own_new_capture_is_its_latest(store: CatalogStore):
+    earlier = store.latest_capture(A)
+    assert earlier.record_id == "<urn:uuid:earlier-1>"
+    capture(store, A, 5, "now")
+    assert store.latest_capture(A).record_id == "<urn:uuid:now-5>"
+
+
+def test_other_urls_pending_rows_wait_for_the_commit(store: CatalogStore):
+    capture(store, B, 5, "now")
+    pending = list(store.session.new)
+    assert store.latest_capture(A).record_id == "<urn:uuid:earlier-1>"
+    assert store.last_verdict(A).article.title == f"old {A}"
+    assert list(store.session.new) == pending  # not flushed by A's lookups
+    store.commit()
+    assert not store.session.new
+    assert store.latest_capture(B).record_id == "<urn:uuid:now-5>"
+
+
+def test_a_revisit_s_original_is_loaded_with_it(store: CatalogStore):
+    original = store.latest_capture(A)
+    link = RecordLink(location=RecordLocation("earlier.warc.gz", 100, 90, original.record_id),
+                      url=A, status=200, payload_digest=f"sha1:{A}",
+                      fetched_at="2026-11-21T08:00:00Z", crawl_id="earlier")
+    capture(store, A, 5, "now", refers_to=link)
+    store.commit()
+    fresh = CatalogStore(store.url)
+    latest = fresh.latest_capture(A)
+    assert latest.record_type == "revisit"
+    assert latest.payload_capture.record_id == original.record_id
+    assert fresh.capture_by_record_id(original.record_id) is latest.payload_capture
+    fresh.close()
+
+
+def test_recording_an_article_twice_keeps_one_article_and_both_verdicts(store: CatalogStore):
+    first = store.last_verdict(A)
+    for n in (5, 6):
+        row = capture(store, A, n, "now")
+        store.record_article("now", row, A, None, f"title {n}", PaywallVerdict(detected=n == 6))
+        assert store.last_verdict(A).capture is row
+    store.commit()
+    articles = store.session.query(Article).filter_by(url=A).all()
+    assert [article.title for article in articles] == ["title 6"]
+    history = store.verdict_history(A)
+    assert [v.detected for v in history] == [False, False, True]
+    assert history[0].id == first.id
+    assert store.session.query(Verdict).count() == 4
