@@ -136,6 +136,8 @@ class CatalogStore:
         """URLs this process added captures of; :meth:`_unflushed` says why."""
         self._recorded_urls: set[str] = set()
         """URLs this process recorded articles (and verdicts) of."""
+        self._captured_digests: set[str] = set()
+        """Payload digests of the captures this process added."""
 
     def close(self) -> None:
         self.session.commit()
@@ -230,6 +232,7 @@ class CatalogStore:
         )
         self.session.add(row)
         self._captured_urls.add(row.url)
+        self._captured_digests.add(row.payload_digest)
         self._remember(row)
         return row
 
@@ -248,25 +251,28 @@ class CatalogStore:
         return row
 
     def original_for_digest(self, payload_digest: str) -> Original | None:
-        row = self.session.scalar(
-            select(Capture)
-            .where(Capture.payload_digest == payload_digest, Capture.record_type == "response")
-            .order_by(Capture.id)
-            .limit(1)
-        )
+        with self._unflushed(payload_digest, self._captured_digests):
+            row = self.session.scalar(
+                select(Capture)
+                .where(Capture.payload_digest == payload_digest,
+                       Capture.record_type == "response")
+                .order_by(Capture.id)
+                .limit(1)
+            )
         return original_of(row) if row is not None else None
 
-    def _unflushed(self, url: str, written: set[str]) -> AbstractContextManager[Any]:
-        """How to run a query that reads only ``url``'s rows of one kind.
+    def _unflushed(self, key: str, written: set[str]) -> AbstractContextManager[Any]:
+        """How to run a query that reads only the rows of one kind with one ``key``
+        (a URL, a payload digest).
 
         Before each query the session flushes every pending row (autoflush), so
         that the query sees them; a recrawl's lookups by URL then flushed a row or
-        two each, a fifth of its CPU. Rows pending for other URLs, or of another
+        two each, a fifth of its CPU. Rows pending under other keys, or of another
         kind, cannot change what such a query returns, so it skips the flush
-        unless this process wrote rows of that kind for ``url`` (``written``:
-        :attr:`_captured_urls` or :attr:`_recorded_urls`); pending rows then go out
-        together at the next commit or flushing query, as batched INSERTs."""
-        return nullcontext() if url in written else self.session.no_autoflush
+        unless this process wrote rows of that kind under ``key`` (``written``:
+        :attr:`_captured_urls`, :attr:`_recorded_urls` or :attr:`_captured_digests`);
+        pending rows then go out together at the next commit or flushing query."""
+        return nullcontext() if key in written else self.session.no_autoflush
 
     def latest_capture(self, url: str) -> Capture | None:
         """The URL's newest capture, with the one holding its payload (a revisit's

@@ -18,10 +18,10 @@ A, B = "http://127.0.0.1:1/news/a", "http://127.0.0.1:1/news/b"
 
 
 def capture(store: CatalogStore, url: str, n: int, crawl: str,
-            refers_to: RecordLink | None = None) -> Capture:
+            refers_to: RecordLink | None = None, digest: str | None = None) -> Capture:
     return store.add_capture(RecordLink(
         location=RecordLocation(f"{crawl}.warc.gz", 100 * n, 90, f"<urn:uuid:{crawl}-{n}>"),
-        url=url, status=200, payload_digest=f"sha1:{url}", crawl_id=crawl,
+        url=url, status=200, payload_digest=digest or f"sha1:{url}", crawl_id=crawl,
         fetched_at=f"2026-11-2{n}T08:00:00Z", etag=f'"{crawl}"',
         record_type="revisit" if refers_to else "response",
         refers_to=refers_to.original() if refers_to else None,
@@ -56,10 +56,16 @@ def test_other_urls_pending_rows_wait_for_the_commit(store: CatalogStore):
     pending = list(store.session.new)
     assert store.latest_capture(A).record_id == "<urn:uuid:earlier-1>"
     assert store.last_verdict(A).article.title == f"old {A}"
+    assert store.original_for_digest(f"sha1:{A}").record_id == "<urn:uuid:earlier-1>"
     assert list(store.session.new) == pending  # not flushed by A's lookups
     store.commit()
     assert not store.session.new
     assert store.latest_capture(B).record_id == "<urn:uuid:now-5>"
+
+
+def test_a_payload_captured_in_this_run_is_found_by_its_digest(store: CatalogStore):
+    capture(store, B, 5, "now", digest="sha1:new")
+    assert store.original_for_digest("sha1:new").record_id == "<urn:uuid:now-5>"
 
 
 def test_a_revisit_s_original_is_loaded_with_it(store: CatalogStore):
