@@ -34,7 +34,7 @@ from archiver.discovery.links import Requisite, feed_links, page_links, page_req
 from archiver.extraction import ArticleText, extract_article
 from archiver.items import ArticleItem
 from archiver.page import CapturedPage
-from archiver.paywall import PaywallHints, PaywallVerdict, detect_paywall
+from archiver.paywall import PaywallHints, PaywallVerdict
 
 if TYPE_CHECKING:
     from archiver.reuse import StoredAnalysis
@@ -129,6 +129,8 @@ def analyse_page(
         analysis.requisites = page_requisites(page)
         if depth is Depth.FULL:
             analysis.article = extract_article(page)
+            from archiver.paywall.detector import detect_paywall  # in the worker only
+
             analysis.paywall = detect_paywall(page, analysis.article, hints)
     return analysis
 

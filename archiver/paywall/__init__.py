@@ -27,8 +27,18 @@ data change:
   (``python -m benchmarks.paywall fit``).
 """
 
-from archiver.paywall.detector import detect_paywall
 from archiver.paywall.hints import PaywallHints
 from archiver.paywall.verdict import PaywallVerdict, Signal
 
 __all__ = ["PaywallHints", "PaywallVerdict", "Signal", "detect_paywall"]
+
+
+def __getattr__(name: str):
+    """``detect_paywall`` imported on first use: the crawling process needs the hints and
+    verdicts of this package, and leaves detection (its rules, compiled at import: 0.1 s
+    of CPU) to the analysis workers it spawns."""
+    if name == "detect_paywall":
+        from archiver.paywall.detector import detect_paywall
+
+        return detect_paywall
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -37,7 +37,7 @@ from archiver.analysispool import AnalysisPool
 from archiver.capture import records
 from archiver.capture.link import LINK_META_KEY, RecordLink, RecordLocation
 from archiver.capture.middleware import WarcCaptureMiddleware
-from archiver.paywall import PaywallHints, detect_paywall
+from archiver.paywall import PaywallHints
 from archiver.paywall.rendered import find_rendered_signals
 from archiver.render.browser import RenderUnavailable, launch
 from archiver.render.consent import parse_policy
@@ -216,6 +216,8 @@ class Renderer:
         Only when the rendered page gave a signal: without one the signals, and so
         the verdict, are the raw capture's, and detecting again would cost a second
         detection per article for nothing."""
+        from archiver.paywall.detector import detect_paywall  # the crawling process: lazily
+
         page = captured_page(response)
         pool = self.crawler.get_extension(AnalysisPool)
         arguments = (page, analysis.article, hints, rendering.facts)
