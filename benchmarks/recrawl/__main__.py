@@ -29,7 +29,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks.loopback import served
+from benchmarks.loopback import PeakInFlight, served
 from benchmarks.throughput import realsite
 from benchmarks.throughput.__main__ import CRAWL_SPEED, RECRAWL_GOAL, SITES, _serve, _wait
 
@@ -84,7 +84,7 @@ def _run(base_url: str, output: Path, crawl_id: str, catalog: bool) -> Run:
 def _pair(kind: str, articles: int, work: Path, catalog: bool) -> dict[str, Run]:
     """The first run and the unchanged recrawl of one site, into one output directory."""
     output = work / f"{kind}-{articles}"
-    with served(_serve, kind, articles, 0.0) as base_url:
+    with served(_serve, kind, articles, 0.0, PeakInFlight()) as base_url:
         return {name: _run(base_url, output, name, catalog) for name in RUNS}
 
 
