@@ -5,6 +5,7 @@ archives only, and ``archiver reextract`` analyses the archive later."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -101,7 +102,9 @@ def test_a_changed_rule_file_is_a_new_detector_version(tmp_path: Path, monkeypat
     same = archiver.reuse.detector_version.__wrapped__()
     assert same == detector_version() and same.startswith(__version__ + "+")
     weights = rules / "weights.yaml"
-    weights.write_text(weights.read_text().replace("threshold: 0.5\n", "threshold: 0.51\n"))
+    changed = re.sub(r"(?m)^  threshold: .*$", "  threshold: 0.51", weights.read_text())
+    assert changed != weights.read_text()
+    weights.write_text(changed)
     assert archiver.reuse.detector_version.__wrapped__() != same
 
 

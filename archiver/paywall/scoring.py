@@ -5,8 +5,9 @@ evidence (``Signal.weight``: the rule's strength, e.g. a prompt right after the
 body weighs more than the same words elsewhere). The coefficients in
 ``data/weights.yaml`` (``model``) are not set by hand: ``python -m
 benchmarks.paywall fit`` fits them (scikit-learn's logistic regression, only in
-the benchmark tooling) on the real corpus and the hand-made pages, and its
-figures are cross-validated by site. So:
+the benchmark tooling) on the real corpus and the hand-made pages, with the
+class weighting, regularisation and threshold chosen by cross-validation
+grouped by site, and its figures are cross-validated by site. So:
 
 * ``contribution`` of a signal = its coefficient x its value: what it added to
   the log-odds of a wall, listed on every signal for the audit;
@@ -77,6 +78,13 @@ def wall_kind(values: dict[str, float]) -> tuple[Kind, bool]:
     return ("hard" if truncated else "soft"), truncated
 
 
+def decisive(values: dict[str, float]) -> bool:
+    """Whether a signal that is a wall by definition fired (``weights.yaml``
+    ``decisive``): the page is detected whatever the model says."""
+    return any(values.get(name, 0.0) >= least
+               for name, least in load("weights")["decisive"].items())
+
+
 def probability(values: dict[str, float]) -> float:
     """The model's probability that a reader without an account is walled."""
     model = load("weights")["model"]
@@ -98,9 +106,7 @@ def score(signals: list[Signal]) -> Score:
         counted.add(signal.name)
         explained.append(replace(signal, contribution=share))
     chance = probability(values)
-    decisive = any(values.get(name, 0.0) >= least
-                   for name, least in load("weights")["decisive"].items())
-    detected = decisive or chance >= load("weights")["model"]["threshold"]
+    detected = decisive(values) or chance >= load("weights")["model"]["threshold"]
     kind, truncated = wall_kind(values)
     truncating = bool(set(load("weights")["truncating"]).intersection(
         name for name, weight in values.items() if weight > 0))

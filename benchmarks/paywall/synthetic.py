@@ -6,7 +6,8 @@ walls may train it (``fit.SYNTHETIC_SHARE``, 0 today: they cost precision on
 real pages) and show which walls the signals catch. Each free
 page of the real corpus's ``tuning`` split gives one walled variant, in the
 page's own layout and language: the article cut to its first two paragraphs
-and one wall added after them, the kinds of wall taking turns:
+and one wall added after them, its kind drawn by :data:`SEED` and the page's
+file name (so the set does not depend on the labels' order):
 
 * ``placeholder``: an empty ``div.paid-content`` that a script would fill;
 * ``piano``: Piano/Tinypass's empty ``#tp-container`` and its script;
@@ -25,6 +26,7 @@ layout never trains the model that is scored on it.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from copy import deepcopy
 
@@ -36,6 +38,8 @@ from archiver.page import CapturedPage
 from benchmarks.paywall.corpus import Case, real_cases, real_labels
 
 KINDS = ("placeholder", "piano", "form", "prompt", "scrambled", "stylesheet")
+SEED = 17
+"""Draws each page's kind of wall; recorded in ``weights.yaml`` with the fit."""
 _MIN_PARAGRAPH_WORDS = 8
 _KEPT = 2
 
@@ -113,11 +117,17 @@ def variant(case: Case, kind: str) -> Case | None:
                 {**case.meta, "split": "synthetic", "group": f"synthetic-{kind}"})
 
 
+def kind_of(name: str, seed: int = SEED) -> str:
+    """The kind of wall the page ``name`` is given, drawn by ``seed``."""
+    digest = hashlib.sha1(f"{seed}:{name}".encode()).digest()
+    return KINDS[int.from_bytes(digest[:4], "big") % len(KINDS)]
+
+
 def synthetic_cases() -> Iterator[Case]:
-    """One wall on each free page of the ``tuning`` split, kinds in turn."""
+    """One wall on each free page of the ``tuning`` split, its kind by :func:`kind_of`."""
     tuning = [label for label in real_labels()
               if label["split"] == "tuning" and label["label"] == "free"]
-    for index, case in enumerate(real_cases(tuning)):
-        made = variant(case, KINDS[index % len(KINDS)])
+    for case in real_cases(tuning):
+        made = variant(case, kind_of(case.name))
         if made is not None:
             yield made

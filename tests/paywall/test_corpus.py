@@ -21,13 +21,12 @@ KNOWN_TRUNCATED = {"fr/LeMonde_2023_09_01.html.gz", "pl/Rzeczpospolita_2025_02_0
                    "jp/ChunichiShimbun_2025_01_13.html.gz"}
 CLOSED = {"paywalled", "metered", "registration"}
 # Of the 254 complete articles, how many may be flagged (each one listed on
-# failure): the shipped model flags 6 (Dec 2026, session 3: Börsen-Zeitung's and
-# the Evening Standard's walls drawn over the whole text, Nature's access wall,
-# Asahi's and Nikkei's promos and Bhaskar's login box after complete articles);
-# 10 before paywall wrappers, hidden utility classes and story cards were told
-# from wall boxes. A bound against regression, not the goal: see
+# failure): the shipped model flags 3 (Dec 2026, session 4: Börsen-Zeitung's and
+# the Evening Standard's walls drawn over the whole text, Nature's access wall on
+# a page trafilatura's fast mode cut); 6 in session 3, 13 for a fit of session 3's
+# settings on every batch. A bound against regression, not the goal: see
 # benchmarks/paywall/README.md.
-MAX_FALSE_ALARMS = 6
+MAX_FALSE_ALARMS = 3
 
 
 def test_fundus_declarations_truncation_and_false_alarms(fundus: Path):

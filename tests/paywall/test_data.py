@@ -14,6 +14,9 @@ from archiver.languages import (
 )
 from archiver.paywall.data import DATA_DIR, load
 from archiver.paywall.patterns import PLACEHOLDERS
+from benchmarks.paywall.corpus import real_labels
+from benchmarks.paywall.fit import training_hashes
+from benchmarks.paywall.synthetic import SEED
 
 REGIONAL_LANGUAGES = {"hi", "bn", "ur", "fa", "id", "ms", "vi", "th", "sw", "ha", "am", "he",
                       "el", "hu", "ro", "uk", "bg", "hr", "sr", "sk", "sl", "lt", "lv", "et", "ca"}
@@ -73,3 +76,16 @@ def test_vendor_entries_have_a_name_and_only_known_traces():
 def test_data_files_sit_directly_in_the_package_data_folder():
     """``pyproject.toml`` ships ``paywall/data/*``: no sub-folders."""
     assert not [path for path in DATA_DIR.iterdir() if path.is_dir()]
+
+
+def test_shipped_model_names_the_training_set_it_was_fitted_on():
+    """``weights.yaml`` records the SHA-1s of the real labels and the hand-made
+    pages and the synthetic walls' seed it was fitted on: a label or page
+    changed since means the shipped model is not what ``python -m
+    benchmarks.paywall fit`` writes (that command, run on the pages, refits it;
+    the benchmark compares the coefficients)."""
+    fitted_on = load("weights")["model"]["fitted_on"]
+    assert {key: fitted_on[key] for key in ("labels_sha1", "hand_made_sha1")} == training_hashes()
+    assert fitted_on["seed"] == SEED
+    assert fitted_on["real_pages"] == len(real_labels())
+    assert fitted_on["real_walled"] == sum(label["label"] == "walled" for label in real_labels())
