@@ -74,6 +74,7 @@ class Sampler:
         self.root = root
         self.cpu: dict[int, tuple[str, float]] = {}
         self.memory: list[tuple[int, int]] = []
+        self.memory_by_role: list[dict[str, int]] = []
 
     def sample(self) -> None:
         children: dict[int, list[int]] = {}
@@ -92,6 +93,7 @@ class Sampler:
             tree += found
             todo += found
         pss = processes = 0
+        by_role: dict[str, int] = {}
         for pid in tree:
             try:
                 # Read each time: ``/usr/bin/chromium`` is a shell script that execs the
@@ -102,9 +104,13 @@ class Sampler:
             self.cpu[pid] = (role, times.get(pid, 0.0))
             if role.startswith("chromium"):
                 with contextlib.suppress(OSError, ValueError):
-                    pss += _pss(pid)
+                    size = _pss(pid)
+                    pss += size
                     processes += 1
+                    by_role[role] = by_role.get(role, 0) + size
         self.memory.append((pss, processes))
+        if processes:
+            self.memory_by_role.append(by_role)
 
     def by_role(self) -> dict[str, float]:
         roles: dict[str, float] = {}
@@ -173,10 +179,18 @@ def report(name: str, stats: dict, sampler: Sampler) -> None:
           f"{statistics.median(running[:third]) / mb:.0f} MB in the first third of the run, "
           f"{statistics.median(running[-third:]) / mb:.0f} MB in the last; at most "
           f"{max(processes for _, processes in sampler.memory)} processes")
-    tenth = max(1, len(running) // 10)
-    print(f"{'':>14}  median PSS in each tenth of the run: " + ", ".join(
-        f"{statistics.median(running[start:start + tenth]) / mb:.0f}"
-        for start in range(0, tenth * 10, tenth) if running[start:start + tenth]) + " MB")
+    print(f"{'':>14}  median PSS in each tenth of the run: {_tenths(running)} MB")
+    roles = sorted({role for sample in sampler.memory_by_role for role in sample})
+    for role in roles:
+        samples = [sample.get(role, 0) for sample in sampler.memory_by_role]
+        print(f"{'':>16}{role}: {_tenths(samples)}")
+
+
+def _tenths(samples: list[int]) -> str:
+    """The median of each tenth of ``samples``, in MB."""
+    tenth = max(1, len(samples) // 10)
+    return ", ".join(f"{statistics.median(samples[start:start + tenth]) / 1024 ** 2:.0f}"
+                     for start in range(0, tenth * 10, tenth) if samples[start:start + tenth])
 
 
 def main() -> int:
