@@ -85,6 +85,13 @@ def decisive(values: dict[str, float]) -> bool:
                for name, least in load("weights")["decisive"].items())
 
 
+def is_detected(values: dict[str, float], chance: float, threshold: float) -> bool:
+    """The crawl's rule for calling a page walled: a decisive signal fired, or the
+    model's ``chance`` reaches ``threshold``. The fit scores its candidate
+    thresholds by this same rule, so its figures are the crawl's."""
+    return decisive(values) or chance >= threshold
+
+
 def probability(values: dict[str, float]) -> float:
     """The model's probability that a reader without an account is walled."""
     model = load("weights")["model"]
@@ -106,7 +113,7 @@ def score(signals: list[Signal]) -> Score:
         counted.add(signal.name)
         explained.append(replace(signal, contribution=share))
     chance = probability(values)
-    detected = decisive(values) or chance >= load("weights")["model"]["threshold"]
+    detected = is_detected(values, chance, load("weights")["model"]["threshold"])
     kind, truncated = wall_kind(values)
     truncating = bool(set(load("weights")["truncating"]).intersection(
         name for name, weight in values.items() if weight > 0))

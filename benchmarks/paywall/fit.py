@@ -49,7 +49,7 @@ from typing import Any
 from archiver.extraction import extract_article
 from archiver.paywall import detect_paywall
 from archiver.paywall.data import DATA_DIR, load
-from archiver.paywall.scoring import decisive, strongest, wall_kind
+from archiver.paywall.scoring import is_detected, strongest, wall_kind
 from benchmarks.paywall.corpus import HAND_MADE, REAL_LABELS, Case
 from benchmarks.paywall.synthetic import SEED
 
@@ -167,7 +167,7 @@ def _grouped(data: list[Row], folds: int, salt: str) -> list[tuple[list[Row], li
 def _f_beta(judged: list[tuple[Row, float]], threshold: float) -> float:
     tp = fp = fn = 0
     for row, chance in judged:
-        found = chance >= threshold or decisive(row.values)
+        found = is_detected(row.values, chance, threshold)
         tp += found and row.walled
         fp += found and not row.walled
         fn += row.walled and not found
@@ -209,7 +209,7 @@ def cross_validate(data: list[Row]) -> list[tuple[Row, float, Settings]]:
 
 def as_verdict(row: Row, chance: float, threshold: float) -> dict[str, Any]:
     """The verdict a model with this ``chance`` gives, for the benchmark's scoring."""
-    detected = chance >= threshold or decisive(row.values)
+    detected = is_detected(row.values, chance, threshold)
     kind, truncated = wall_kind(row.values)
     return {"detected": detected, "kind": kind if detected else None,
             "truncated": truncated and detected, "declared": None,
