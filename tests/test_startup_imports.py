@@ -1,9 +1,10 @@
-"""The crawling process does not import what only the analysis workers run.
+"""The crawling process does not import what it does not run.
 
 JSON-LD reading (extruct) and the paywall rules are used where pages are
 analysed: in the worker processes the analysis pool spawns, which import them
-themselves. Imported by the crawling process they cost about 0.3 s of CPU at
-the start of every crawl, a recrawl of unchanged pages included (issue 12).
+themselves. Scrapy's remote-control extension, off by default, would bring
+aiohttp. Imported by the crawling process each costs about 0.3 s of CPU at the
+start of every crawl, a recrawl of unchanged pages included (issue 12).
 """
 
 from __future__ import annotations
@@ -12,26 +13,28 @@ import json
 import subprocess
 import sys
 
-ANALYSIS_ONLY = ("extruct", "archiver.paywall.detector")
+NOT_IMPORTED = ("extruct", "archiver.paywall.detector", "aiohttp")
 
 LOAD_THE_CRAWL = f"""
 import json, sys
 from scrapy.settings import Settings
+from scrapy.utils.conf import build_component_list
 from scrapy.utils.misc import load_object
 from archiver.addon import Archiver
 import spiders.news, spiders.site
 settings = Settings()
+settings.setmodule("archiver.settings", priority="project")
 settings.set("ARCHIVER_OUTPUT_DIR", "unused")
 Archiver().update_settings(settings)
 for name in ("DOWNLOADER_MIDDLEWARES", "SPIDER_MIDDLEWARES", "EXTENSIONS", "ITEM_PIPELINES"):
-    for path in settings.getdict(name):
+    for path in build_component_list(settings.getwithbase(name)):
         load_object(path)
 load_object(settings["ARCHIVER_CAPTURE_INDEX"])
-print(json.dumps([name for name in {list(ANALYSIS_ONLY)!r} if name in sys.modules]))
+print(json.dumps([name for name in {list(NOT_IMPORTED)!r} if name in sys.modules]))
 """
 
 
-def test_the_crawl_s_components_leave_analysis_to_the_workers():
+def test_the_crawl_s_components_import_only_what_the_crawl_runs():
     done = subprocess.run([sys.executable, "-c", LOAD_THE_CRAWL], capture_output=True,
                           text=True, timeout=120, check=True)
     assert json.loads(done.stdout.splitlines()[-1]) == []
@@ -42,3 +45,18 @@ def test_detection_is_still_there_when_asked_for():
     from archiver.paywall.detector import detect_paywall as direct
 
     assert detect_paywall is direct
+
+
+def test_remote_control_is_still_there_when_asked_for():
+    from scrapy.settings import Settings
+    from scrapy.utils.conf import build_component_list
+
+    from archiver.addon import REMOTE_CONTROL_EXTENSION, Archiver
+
+    def extensions(enabled: bool) -> list[str]:
+        settings = Settings({"ARCHIVER_OUTPUT_DIR": "unused", "REMOTE_CONTROL_ENABLED": enabled})
+        Archiver().update_settings(settings)
+        return build_component_list(settings.getwithbase("EXTENSIONS"))
+
+    assert REMOTE_CONTROL_EXTENSION in extensions(True)
+    assert REMOTE_CONTROL_EXTENSION not in extensions(False)
