@@ -21,5 +21,11 @@ DOWNLOAD_DELAY = 0.5
 # token; an unattended archiving crawl has no use for it.
 REMOTE_CONTROL_ENABLED = False
 
+# Our spiders yield at most one item per response (the rest are requests, which
+# Scrapy schedules at once), and our pipelines do not wait: Scrapy's 100 starts
+# 100 asyncio tasks for every response all the same, 15-20% of the CPU of an
+# unchanged recrawl (12.9 -> 10.5 s on 1,500 generated articles, load 3).
+CONCURRENT_ITEMS = 1
+
 FEED_EXPORT_ENCODING = "utf-8"
 TELNETCONSOLE_ENABLED = False
