@@ -18,7 +18,6 @@ NOT_IMPORTED = ("extruct", "archiver.paywall.detector", "aiohttp")
 LOAD_THE_CRAWL = f"""
 import json, sys
 from scrapy.settings import Settings
-from scrapy.utils.conf import build_component_list
 from scrapy.utils.misc import load_object
 from archiver.addon import Archiver
 import spiders.news, spiders.site
@@ -27,8 +26,7 @@ settings.setmodule("archiver.settings", priority="project")
 settings.set("ARCHIVER_OUTPUT_DIR", "unused")
 Archiver().update_settings(settings)
 for name in ("DOWNLOADER_MIDDLEWARES", "SPIDER_MIDDLEWARES", "EXTENSIONS", "ITEM_PIPELINES"):
-    for path in build_component_list(settings.getwithbase(name)):
-        load_object(path)
+    settings.get_component_priority_dict_with_base(name)  # imports each, as Scrapy does
 load_object(settings["ARCHIVER_CAPTURE_INDEX"])
 print(json.dumps([name for name in {list(NOT_IMPORTED)!r} if name in sys.modules]))
 """
@@ -56,7 +54,7 @@ def test_remote_control_is_still_there_when_asked_for():
     def extensions(enabled: bool) -> list[str]:
         settings = Settings({"ARCHIVER_OUTPUT_DIR": "unused", "REMOTE_CONTROL_ENABLED": enabled})
         Archiver().update_settings(settings)
-        return build_component_list(settings.getwithbase("EXTENSIONS"))
+        return build_component_list(settings.get_component_priority_dict_with_base("EXTENSIONS"))
 
     assert REMOTE_CONTROL_EXTENSION in extensions(True)
     assert REMOTE_CONTROL_EXTENSION not in extensions(False)
