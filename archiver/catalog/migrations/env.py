@@ -1,8 +1,10 @@
 """Alembic environment: migrations run on the connection the catalog store passes in.
 
-``alembic revision -m "..."`` from this directory (with ``sqlalchemy.url`` given
-by ``-x url=...`` or in an ``alembic.ini``) starts a new revision; the store
-upgrades every catalog to ``head`` when it opens it.
+``alembic revision --rev-id NNNN -m "..."`` from this directory (with
+``sqlalchemy.url`` given by ``-x url=...`` or in an ``alembic.ini``) starts a new
+revision, numbered after the last (the store finds the head from the file names,
+``NNNN_*.py``, without importing alembic); the store upgrades every catalog to
+``head`` when it opens it.
 """
 
 from alembic import context
