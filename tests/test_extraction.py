@@ -1,6 +1,11 @@
-"""Article metadata as the page declares it (:func:`archiver.extraction.page_metadata`)."""
+"""Article extraction: metadata as the page declares it (:func:`archiver.extraction.page_metadata`),
+text by trafilatura from the page's one parse."""
 
 from __future__ import annotations
+
+from lxml.etree import Element
+from lxml.html import HtmlElement
+from trafilatura.utils import load_html
 
 from archiver.extraction import extract_article, page_metadata
 from archiver.page import CapturedPage
@@ -41,3 +46,14 @@ def test_article_carries_the_declared_metadata_and_html_lang():
     assert (article.title, article.published, article.language) == (
         'Harbour "reopens" after storm', "2026-11-20", "de")
     assert article.authors == ["Ana Ruiz", "Jo Berg"]
+
+
+def test_trafilatura_takes_the_pages_own_tree_forms_included():
+    """The tree is parsed once: trafilatura's loader hands back the page's own
+    document (it parses again anything that is not an ``HtmlElement``), and
+    every element, a form's too, has lxml.html's methods."""
+    page = CapturedPage("https://x.org/a", b"<html><body><form><label>Search</label>"
+                        b"<input name='q'></form><p>Text.</p></body></html>")
+    assert load_html(page.tree) is page.tree
+    assert all(isinstance(element, HtmlElement) for element in page.tree.iter(Element))
+    assert page.tree.find(".//form").text_content() == "Search"
