@@ -7,8 +7,10 @@ attributes off the cached lxml tree keeps to one parse per page.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import urldefrag, urljoin, urlparse
+from functools import lru_cache
+from urllib.parse import urldefrag, urljoin, urlparse, urlsplit
 
 from scrapy.linkextractors import IGNORED_EXTENSIONS
 
@@ -22,6 +24,15 @@ _LAST_EXTENSIONS = frozenset(e for e in SKIPPED_EXTENSIONS if e.count(".") == 1)
 _LONGER_EXTENSIONS = tuple(e for e in SKIPPED_EXTENSIONS if e.count(".") > 1)  # ".tar.gz"
 
 
+RESOLVED_CACHE = 16_384
+"""Resolutions and link checks a process remembers (a few MB): a site's pages
+repeat their navigation, section and asset references, page after page."""
+# References whose resolution depends on the base's scheme and host alone (RFC
+# 3986 5.2.2: a path-absolute, network-path or absolute reference never reads
+# the base's path or query), so one cache entry serves every page of a site.
+_ORIGIN_ONLY = ("/", "http://", "https://")
+
+
 def has_skipped_extension(url: str) -> bool:
     """Scrapy's ``url_has_any_extension(url, SKIPPED_EXTENSIONS)``, by one set lookup:
     its 91 ``endswith`` tests a link were half of link discovery's time on real pages."""
@@ -29,6 +40,7 @@ def has_skipped_extension(url: str) -> bool:
     return path[path.rfind("."):] in _LAST_EXTENSIONS or path.endswith(_LONGER_EXTENSIONS)
 
 
+@lru_cache(maxsize=RESOLVED_CACHE)
 def absolute_url(base: str, ref: str) -> str | None:
     """``ref`` resolved against ``base``, fragment dropped; None for a malformed one
     (``//[::1``: urljoin raises on an unclosed IPv6 bracket, found by fuzzing)."""
@@ -38,18 +50,46 @@ def absolute_url(base: str, ref: str) -> str | None:
         return None
 
 
+class Resolver:
+    """A page's references resolved against its base, through :func:`absolute_url`'s
+    cache keyed by the base's origin wherever the base's path cannot matter.
+
+    Resolving was half of link discovery's CPU on real pages, and most of a
+    page's references (``/section/x``, ``https://cdn.example/app.js``) are the
+    ones its siblings had: keyed by the whole base URL they would never repeat.
+    """
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        try:
+            parts = urlsplit(base)
+        except ValueError:
+            self.origin = base
+        else:
+            self.origin = f"{parts.scheme}://{parts.netloc}/" if parts.scheme else base
+
+    def __call__(self, ref: str) -> str | None:
+        return absolute_url(self.origin if ref.startswith(_ORIGIN_ONLY) else self.base, ref)
+
+
+@lru_cache(maxsize=RESOLVED_CACHE)
+def _followed(url: str) -> bool:
+    """A page link the crawl may follow: http(s), not a file Scrapy skips."""
+    return url.startswith(FOLLOWED_SCHEMES) and not has_skipped_extension(url)
+
+
 def page_links(page: CapturedPage) -> list[str]:
     """Absolute, de-fragmented ``<a href>`` targets, in document order, once each.
 
     Each distinct ``href`` is resolved once: a real page repeats many (a third
     of the anchors on the fundus pages), and resolving was the other half."""
-    base = _base(page)
+    resolve = Resolver(_base(page))
     hrefs = dict.fromkeys(href for anchor in page.tree.iterfind(".//a[@href]")
                           if (href := (anchor.get("href") or "").strip()))
     seen: dict[str, None] = {}
     for href in hrefs:
-        url = absolute_url(base, href)
-        if url and url.startswith(FOLLOWED_SCHEMES) and not has_skipped_extension(url):
+        url = resolve(href)
+        if url and _followed(url):
             seen.setdefault(url, None)
     return list(seen)
 
@@ -68,13 +108,13 @@ def _base(page: CapturedPage) -> str:
 
 def feed_links(page: CapturedPage) -> list[str]:
     """Feeds the page announces with ``<link rel="alternate" type="application/rss+xml">``."""
-    base = _base(page)
+    resolve = Resolver(_base(page))
     found: dict[str, None] = {}
     for link in page.tree.iterfind(".//link[@href][@rel]"):
         rels = (link.get("rel") or "").lower().split()
         kind = (link.get("type") or "").split(";")[0].strip().lower()
         if "alternate" in rels and kind in FEED_TYPES:
-            url = absolute_url(base, link.get("href").strip())
+            url = resolve(link.get("href").strip())
             if url and url.startswith(FOLLOWED_SCHEMES):
                 found.setdefault(url, None)
     return list(found)
@@ -117,12 +157,16 @@ def _srcset_urls(value: str) -> list[str]:
 
 def css_references(css: str, base: str) -> list[Requisite]:
     """``url(...)`` and ``@import`` targets of a stylesheet or ``style`` attribute."""
+    return _css_references(css, Resolver(base))
+
+
+def _css_references(css: str, resolve: Callable[[str], str | None]) -> list[Requisite]:
     found: dict[str, Requisite] = {}
     for match in CSS_URL.finditer(css):
         ref = match["url"] or match["imp"]
         if not ref or ref.startswith("data:"):
             continue
-        url = absolute_url(base, ref)
+        url = resolve(ref)
         if url and url.startswith(FOLLOWED_SCHEMES):
             kind = "stylesheet" if match["imp"] or url.lower().endswith(".css") else (
                 "font" if re.search(r"\.(woff2?|ttf|otf|eot)$", url.lower()) else "image")
@@ -132,14 +176,14 @@ def css_references(css: str, base: str) -> list[Requisite]:
 
 def page_requisites(page: CapturedPage) -> list[Requisite]:
     """Stylesheets, scripts, images, fonts and media the page embeds, once each."""
-    base = _base(page)
+    resolve = Resolver(_base(page))
     found: dict[str, Requisite] = {}
 
     def add(ref: str | None, kind: str) -> None:
         ref = (ref or "").strip()
         if not ref or ref.startswith(("data:", "javascript:", "#")):
             return
-        url = absolute_url(base, ref)
+        url = resolve(ref)
         if url and url.startswith(FOLLOWED_SCHEMES):
             found.setdefault(url, Requisite(url, kind))
 
@@ -158,9 +202,9 @@ def page_requisites(page: CapturedPage) -> list[Requisite]:
             for ref in _srcset_urls(node.get("srcset")):
                 add(ref, "image")
     for style in page.tree.iterfind(".//style"):
-        for requisite in css_references(style.text or "", base):
+        for requisite in _css_references(style.text or "", resolve):
             found.setdefault(requisite.url, requisite)
     for node in page.tree.xpath("//*[@style]"):
-        for requisite in css_references(node.get("style"), base):
+        for requisite in _css_references(node.get("style"), resolve):
             found.setdefault(requisite.url, requisite)
     return list(found.values())

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 from datetime import UTC, date, datetime, timedelta
+from urllib.parse import urldefrag, urljoin
 
 import pytest
 from scrapy.http import TextResponse, XmlResponse
@@ -15,6 +16,7 @@ from archiver.discovery.feeds import feed_entries
 from archiver.discovery.freshness import Freshness, parse_date, parse_since
 from archiver.discovery.links import (
     SKIPPED_EXTENSIONS,
+    Resolver,
     css_references,
     feed_links,
     has_skipped_extension,
@@ -181,6 +183,31 @@ def test_page_links_resolve_each_href_once_in_document_order():
             b"</body></html>")
     page = CapturedPage(url="https://x.org/news/", body=body)
     assert page_links(page) == ["https://x.org/b", "https://x.org/news/a"]
+
+
+RESOLVER_BASES = ["https://x.org/news/2026/a.html?id=3#top", "http://x.org:8080/a/b/",
+                  "HTTPS://User@X.org/c;p?q", "https://x.org", "file:///srv/site/index.html",
+                  "https://[::1]:8000/p/q", "https://[::1/broken"]
+RESOLVER_REFS = ["/b", "/b/../c?x=1#f", "//cdn.x.org/app.js", "//[::1", "https://y.org/./z",
+                 "http://y.org/a/../b", "HTTP://y.org/A", "http:rel", "rel/../x", "../up",
+                 "?q=2", "#frag", "", ";p", "mailto:a@x.org", "/", "/a:b", "javascript:x()"]
+
+
+@pytest.mark.parametrize("base", RESOLVER_BASES)
+def test_the_resolvers_cache_by_origin_resolves_as_urljoin_does(base: str):
+    """References resolved through the origin-keyed cache are exactly the
+    uncached resolution against the page's own base, for every kind of
+    reference (a page on another path shares the cache entries)."""
+    def uncached(ref: str) -> str | None:
+        try:
+            return urldefrag(urljoin(base, ref))[0]
+        except ValueError:
+            return None
+
+    resolve, sibling = Resolver(base), Resolver(base.replace("/a", "/other/a"))
+    for ref in RESOLVER_REFS:
+        sibling(ref)  # fills the cache first, from another page of the site
+        assert resolve(ref) == uncached(ref), ref
 
 
 def test_css_references_resolve_against_the_stylesheet():
