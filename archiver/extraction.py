@@ -58,6 +58,15 @@ _SPACES = re.compile(r"\s+")
 _DATE_META = ("article:published_time", "og:article:published_time", "date", "pubdate",
               "publishdate", "dc.date", "dc.date.issued", "dcterms.created")
 _AUTHOR_META = ("author", "article:author", "dc.creator")
+# What trafilatura's byline rules (``trafilatura.xpaths.AUTHOR_XPATHS``) look for in
+# a class, id, rel, itemprop, data-testid or data-component value, or as a tag
+# (``<author>``, a ``<rel>`` child), each as a substring of the rule, lower-cased.
+# Attribute values can only hold these if the page's text does, unless a
+# character reference spells them (hence ``&#``: HTML has no named reference
+# for an ASCII letter or hyphen).
+BYLINE_WORDS = ("uthor", "byl", "yline", "bbl", "username", "channel-name", "zuozhe",
+                "bianji", "xiaobian", "submitted-by", "posted-by", "journalist-name",
+                "screenname", "writer", "<rel", "&#")
 
 
 def _trafilatura(page: CapturedPage, fast: bool):
@@ -135,7 +144,7 @@ def page_metadata(page: CapturedPage) -> PageMetadata:
     if not joined and named:
         joined = normalize_authors(None, named)
     if not joined:  # a byline in the document: 9 of the 213 agreeing author lists
-        joined = extract_author(page.tree)
+        joined = _byline(page)
     authors = [a.strip() for a in (joined or "").split(";") if a.strip()]
     return PageMetadata(title=title, published=published, authors=authors)
 
@@ -154,6 +163,21 @@ def article_text(page: CapturedPage) -> str:
         if _words(thorough) > _words(document):
             document = thorough
     return (document.text or "") if document is not None else ""
+
+
+def _byline(page: CapturedPage) -> str | None:
+    """trafilatura's byline search, on pages where one of its rules could match.
+
+    The search (a copy of the tree and three XPath rules whose regular
+    expressions call back into Python for every element) cost 7 of the 24 ms
+    a generated page's analysis took, and finds nothing on a page none of whose
+    text holds any word its rules test (:data:`BYLINE_WORDS`): 0.2 ms to
+    check. The search still runs wherever it could find a byline, so the
+    result is the same on every page (none differed on the 2,090 fundus and
+    paywall-corpus pages).
+    """
+    text = page.html.lower()
+    return extract_author(page.tree) if any(word in text for word in BYLINE_WORDS) else None
 
 
 def extract_article(page: CapturedPage) -> ArticleText:

@@ -3,11 +3,14 @@ text by trafilatura from the page's one parse."""
 
 from __future__ import annotations
 
+import re
+
 from lxml.etree import Element
 from lxml.html import HtmlElement
 from trafilatura.utils import load_html
+from trafilatura.xpaths import AUTHOR_XPATHS
 
-from archiver.extraction import extract_article, page_metadata
+from archiver.extraction import BYLINE_WORDS, extract_article, page_metadata
 from archiver.page import CapturedPage
 
 DECLARED = b"""<!DOCTYPE html><html lang="de"><head><title>Harbour | Site</title>
@@ -57,3 +60,24 @@ def test_trafilatura_takes_the_pages_own_tree_forms_included():
     assert load_html(page.tree) is page.tree
     assert all(isinstance(element, HtmlElement) for element in page.tree.iter(Element))
     assert page.tree.find(".//form").text_content() == "Search"
+
+
+def test_byline_words_cover_every_rule_of_trafilaturas_byline_search():
+    """The byline search is skipped on a page holding none of ``BYLINE_WORDS``:
+    each value trafilatura's rules compare an attribute with (each alternative
+    of each regular expression) must hold one, or a trafilatura whose rules
+    changed would lose bylines silently."""
+    for rule in AUTHOR_XPATHS:
+        assert "//author" not in rule.path or "uthor" in BYLINE_WORDS
+        assert "rel='me'" not in rule.path or "<rel" in BYLINE_WORDS  # a <rel> child
+        for value in re.findall(r"'([^']*)'", rule.path.replace("rel='me'", "")):
+            for alternative in value.split("|"):
+                spelled = re.sub(r"[\[\]?]", "", alternative).lower()
+                assert any(word in spelled for word in BYLINE_WORDS), alternative
+
+
+def test_a_page_with_no_byline_word_has_no_byline_and_one_with_a_byline_has_it():
+    plain = b"<html><body><article><p>The council voted.</p></article></body></html>"
+    assert page_metadata(CapturedPage("https://x.org/a", plain)).authors == []
+    signed = plain.replace(b"<p>", b'<p class="article-Byline">Kim Olsen</p><p>', 1)
+    assert page_metadata(CapturedPage("https://x.org/a", signed)).authors == ["Kim Olsen"]
