@@ -54,6 +54,8 @@ class PageMetadata:
 FAST_MODE_MIN_WORDS = 150
 _ISO_DAY = re.compile(r"\d{4}-\d\d-\d\d")
 _SPACES = re.compile(r"\s+")
+# Han, kana and CJK compatibility ideographs: scripts written without spaces.
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # Where publishers declare a publication time outside JSON-LD, most specific first.
 _DATE_META = ("article:published_time", "og:article:published_time", "date", "pubdate",
               "publishdate", "dc.date", "dc.date.issued", "dcterms.created")
@@ -81,8 +83,16 @@ def _trafilatura(page: CapturedPage, fast: bool):
     )
 
 
-def _words(document) -> int:
-    return len((document.text or "").split()) if document is not None else 0
+def _words(document) -> float:
+    """About how many words the text holds, in any script.
+
+    Chinese and Japanese are written without spaces between words: counted by
+    spaces, a whole Japanese article was 10 "words", and 8 of the 20 fundus pages
+    sent to full mode gained nothing there (45 ms each). Each of their
+    characters counts as half a word (words there are about two characters).
+    """
+    text = (document.text or "") if document is not None else ""
+    return len(text.split()) + len(_UNSPACED.findall(text)) / 2
 
 
 def _clean(value: str) -> str:

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from lxml.etree import Element
 from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 from trafilatura.xpaths import AUTHOR_XPATHS
 
+from archiver import extraction
 from archiver.extraction import BYLINE_WORDS, extract_article, page_metadata
 from archiver.page import CapturedPage
 
@@ -81,3 +83,19 @@ def test_a_page_with_no_byline_word_has_no_byline_and_one_with_a_byline_has_it()
     assert page_metadata(CapturedPage("https://x.org/a", plain)).authors == []
     signed = plain.replace(b"<p>", b'<p class="article-Byline">Kim Olsen</p><p>', 1)
     assert page_metadata(CapturedPage("https://x.org/a", signed)).authors == ["Kim Olsen"]
+
+
+def test_a_japanese_article_is_long_enough_without_spaces(monkeypatch: pytest.MonkeyPatch):
+    """Words are counted in scripts written without spaces too: a Japanese
+    article of 600 characters (a dozen space-separated "words") is long enough
+    for fast mode, where it used to be run again in full mode for nothing."""
+    sentence = "市議会は港の再建計画を全会一致で可決した。"
+    body = "".join(f"<p>{(sentence[n:] + sentence[:n]) * 3}</p>" for n in range(10))
+    page = CapturedPage("https://x.jp/a", f"<html lang='ja'><body><article>{body}"
+                        "</article></body></html>".encode())
+    modes: list[bool] = []
+    original = extraction._trafilatura
+    monkeypatch.setattr(extraction, "_trafilatura",
+                        lambda page, fast: modes.append(fast) or original(page, fast))
+    assert sentence in extract_article(page).text
+    assert modes == [True]
