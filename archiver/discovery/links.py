@@ -161,6 +161,11 @@ def css_references(css: str, base: str) -> list[Requisite]:
 
 
 def _css_references(css: str, resolve: Callable[[str], str | None]) -> list[Requisite]:
+    lowered = css.lower()
+    if "url(" not in lowered and "@import" not in lowered:
+        # Most style blocks and attributes name no URL: a substring test skips the
+        # case-blind regex's scan (0.9 ms of a real page's 70 KB of inline CSS).
+        return []
     found: dict[str, Requisite] = {}
     for match in CSS_URL.finditer(css):
         ref = match["url"] or match["imp"]
