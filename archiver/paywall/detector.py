@@ -19,7 +19,7 @@ from archiver.paywall.response import find_response_signals
 from archiver.paywall.scoring import score
 from archiver.paywall.structure import find_structure
 from archiver.paywall.text import count_words
-from archiver.paywall.truncation import expected_words, find_truncation
+from archiver.paywall.truncation import expected_words, find_short_teaser, find_truncation
 from archiver.paywall.vendors import find_vendors
 from archiver.paywall.verdict import PaywallVerdict, Signal
 
@@ -57,6 +57,7 @@ def detect_paywall(
         *vendor_signals,
         *find_rendered_signals(rendered, visible),
     ]
+    signals += find_short_teaser(visible, signals)
     result = score(signals)
     return PaywallVerdict(
         detected=result.detected,

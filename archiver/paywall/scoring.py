@@ -65,7 +65,9 @@ def wall_kind(values: dict[str, float]) -> tuple[Kind, bool]:
     or offers link, a card field, "subscribe to continue" wording). A login
     link or "already a subscriber?" stands on every kind of wall and decides
     nothing. Else ``hard`` when truncated (the server sent only a teaser),
-    ``soft`` when the text is in the page, drawn hidden."""
+    unless a ``sent`` signal says the whole text is in what the server sent
+    (JSON-LD ``articleBody``); ``soft`` when the text is in the page, drawn
+    hidden."""
     rules = load("weights")
     fired = {name for name, weight in values.items() if weight > 0}
     soft = bool(fired.intersection(rules["soft"]))
@@ -75,7 +77,8 @@ def wall_kind(values: dict[str, float]) -> tuple[Kind, bool]:
     payment = sum(values.get(name, 0.0) for name in rules["kind"]["payment"])
     if account > 0 and account >= payment:
         return "registration", truncated
-    return ("hard" if truncated else "soft"), truncated
+    sent = bool(fired.intersection(rules["sent"]))
+    return ("hard" if truncated and not sent else "soft"), truncated
 
 
 def decisive(values: dict[str, float]) -> bool:

@@ -45,10 +45,19 @@ from archiver.paywall import detect_paywall
 from archiver.paywall.data import load
 from archiver.paywall.scoring import probability, strongest
 from benchmarks.paywall import fit
-from benchmarks.paywall.corpus import HAND_MADE, Case, available, hand_made_cases, real_cases
+from benchmarks.paywall.corpus import (
+    HAND_MADE,
+    Case,
+    available,
+    fundus_cases,
+    hand_made_cases,
+    real_cases,
+)
 from benchmarks.paywall.synthetic import synthetic_cases
 
 CLOSED = {"paywalled", "metered", "registration"}
+SCORED = ("real", "fundus")
+"""The corpora of real pages: held out by site in the cross-validation."""
 TYPICAL_BYTES = (100_000, 300_000)
 
 
@@ -164,22 +173,26 @@ def run_corpus(name: str, cases: Iterable[Case], repeat: int) -> Report:
             report.typical_ms.append(detect * 1000)
         report.total_ms.append((extracted - parsed + detect) * 1000)
         score(report, case, verdict.to_dict())
-        report.rows.append(fit.Row.of(case, strongest(verdict.signals), name == "real"))
+        report.rows.append(fit.Row.of(case, strongest(verdict.signals), name in SCORED))
     return report
 
 
-def cross_validated(real: Report, training: list[fit.Row]) -> Report:
-    """The real corpus's verdicts from models that never saw the page's site."""
-    judged = fit.cross_validate(real.rows + training)
+def cross_validated(scored: list[fit.Row], training: list[fit.Row]) -> tuple[Report, Report]:
+    """The real corpus's verdicts, and fundus', from models that never saw the
+    page's site: the headline, and fundus' out-of-fold false alarms."""
+    judged = fit.cross_validate(scored + training)
     chosen = sorted({f"balance {s.balance}, C {s.C}, threshold {s.threshold}"
                      for _, _, s in judged})
     report = Report(f"real, cross-validated by site ({fit.FOLDS} folds of sites, settings "
-                    f"chosen in each by {fit.INNER_FOLDS} inner folds: {'; '.join(chosen)}): "
-                    "the headline")
+                    f"chosen in each by {fit.INNER_FOLDS} inner folds drawn "
+                    f"{fit.INNER_REPEATS} times: {'; '.join(chosen)}): the headline")
+    fundus = Report("fundus, cross-validated by site (the same folds; its pages train the "
+                    "models of the other folds)")
     for row, chance, settings in judged:
-        report.pages += 1
-        score(report, row, fit.as_verdict(row, chance, settings.threshold))
-    return report
+        into = fundus if fit.is_fundus(row) else report
+        into.pages += 1
+        score(into, row, fit.as_verdict(row, chance, settings.threshold))
+    return report, fundus
 
 
 def render(report: Report) -> str:
@@ -234,22 +247,27 @@ def main(argv: list[str] | None = None) -> int:
     for line in skipped:
         print(f"({line}: skipped)")
     if args.command == "fit":
-        return _fit("real" in corpora)
+        return _fit("real" in corpora and "fundus" in corpora)
     crashed = stale = False
-    for name, cases in corpora.items():
-        if args.corpus and name not in args.corpus:
-            continue
-        report = run_corpus(name, cases, max(args.repeat, 1))
-        crashed = crashed or bool(report.crashes)
-        if name == "real" and args.batch is not None:
-            report.corpus = (f"real, batch {args.batch} only, scored by the shipped model "
-                             "(a first run while no fit has seen the batch)")
-        elif name == "real":
-            training = _training_rows()
-            print(render(cross_validated(report, training)), "\n", sep="")
-            print(_synthetic_line(training), "\n", sep="")
-            stale = _reproduced(report.rows + training)
-            report.corpus = "real, scored by the shipped model (in-sample: fitted on these pages)"
+    reports = {name: run_corpus(name, cases, max(args.repeat, 1))
+               for name, cases in corpora.items() if not args.corpus or name in args.corpus}
+    crashed = any(report.crashes for report in reports.values())
+    if "real" in reports and args.batch is not None:
+        reports["real"].corpus = (f"real, batch {args.batch} only, scored by the shipped "
+                                  "model (a first run while no fit has seen the batch)")
+    elif "real" in reports and "fundus" in reports:
+        scored = reports["real"].rows + reports["fundus"].rows
+        training = _training_rows()
+        for report in cross_validated(scored, training):
+            print(render(report), "\n", sep="")
+        print(_synthetic_line(training), "\n", sep="")
+        stale = _reproduced(scored + training)
+        for name in SCORED:
+            reports[name].corpus = (f"{name}, scored by the shipped model (in-sample: fitted "
+                                    "on these pages)")
+    elif "real" in reports:
+        print("(the cross-validation needs the fundus corpus too: skipped)\n")
+    for report in reports.values():
         print(render(report), "\n", sep="", flush=True)
     return 1 if crashed or stale else 0
 
@@ -293,11 +311,12 @@ def _synthetic_line(training: list[fit.Row]) -> str:
             f"model: {parts}")
 
 
-def _fit(have_real: bool) -> int:
-    if not have_real:
-        print("the real corpus is needed to fit the model")
+def _fit(have_corpora: bool) -> int:
+    if not have_corpora:
+        print("the real and the fundus corpora are needed to fit the model")
         return 1
-    data = fit.rows(real_cases(), real=True) + _training_rows()
+    data = (fit.rows(real_cases(), real=True) + fit.rows(fundus_cases(), real=True)
+            + _training_rows())
     model = fit.fit(data)
     path = fit.write(model)
     print(f"model fitted on {len(data)} pages ({sum(row.walled for row in data)} walled), "

@@ -1,8 +1,9 @@
 """Real publishers' pages: declarations, false alarms and robustness.
 
-``../shared/corpus/fundus`` holds 257 complete articles (three known truncated
-ones aside) from 180 publishers, full of subscription chrome: every wall the
-detector finds on the others is a false alarm, and the test bounds them. Speed
+``../shared/corpus/fundus`` holds 257 articles from 180 publishers, full of
+subscription chrome, all complete but four walled ones
+(``benchmarks/paywall/corpus.FUNDUS_WALLED``: three truncated, one soft): every
+wall the detector finds on the others is a false alarm, and the test bounds them. Speed
 is measured by ``python -m benchmarks.paywall``, not here. Skipped with a
 reason where the shared corpus is absent, as in a user's clone.
 """
@@ -16,17 +17,16 @@ from pathlib import Path
 from archiver.extraction import extract_article
 from archiver.page import CapturedPage
 from archiver.paywall import detect_paywall
+from benchmarks.paywall.corpus import FUNDUS_TRUNCATED, FUNDUS_WALLED
 
-KNOWN_TRUNCATED = {"fr/LeMonde_2023_09_01.html.gz", "pl/Rzeczpospolita_2025_02_02.html.gz",
-                   "jp/ChunichiShimbun_2025_01_13.html.gz"}
 CLOSED = {"paywalled", "metered", "registration"}
-# Of the 254 complete articles, how many may be flagged (each one listed on
-# failure): the shipped model flags 3 (Dec 2026, session 4: Börsen-Zeitung's and
-# the Evening Standard's walls drawn over the whole text, Nature's access wall on
-# a page trafilatura's fast mode cut); 6 in session 3, 13 for a fit of session 3's
-# settings on every batch. A bound against regression, not the goal: see
-# benchmarks/paywall/README.md.
-MAX_FALSE_ALARMS = 3
+# Of the 253 complete articles, how many may be flagged (each one listed on
+# failure). Since session 5 fundus' pages train the model (fit.py), so this is
+# in-sample: a bound against regression, not the measure. The shipped model
+# flags none of them; the bound is the out-of-fold figure the benchmark prints
+# beside its headline (1 of 253, Nature's access wall; 3 in session 4, when
+# fundus did not train the model). See benchmarks/paywall/README.md.
+MAX_FALSE_ALARMS = 1
 
 
 def test_fundus_declarations_truncation_and_false_alarms(fundus: Path):
@@ -40,7 +40,7 @@ def test_fundus_declarations_truncation_and_false_alarms(fundus: Path):
         verdict = detect_paywall(page, extract_article(page))
         total += 1
         agree += (verdict.declared in CLOSED) == (not label["free_access"])
-        if verdict.detected and label["file"] not in KNOWN_TRUNCATED:
+        if verdict.detected and label["file"] not in FUNDUS_WALLED:
             false_alarms.append(f"{label['file']}: {verdict.kind}")
         if verdict.truncated:
             truncated.add(label["file"])
@@ -48,6 +48,6 @@ def test_fundus_declarations_truncation_and_false_alarms(fundus: Path):
                 full_text_declared_truncated.append(label["file"])
     assert total == 257
     assert agree / total >= 0.97
-    assert truncated >= KNOWN_TRUNCATED
+    assert truncated >= FUNDUS_TRUNCATED
     assert not full_text_declared_truncated
     assert len(false_alarms) <= MAX_FALSE_ALARMS, false_alarms

@@ -14,8 +14,8 @@ from archiver.languages import (
 )
 from archiver.paywall.data import DATA_DIR, load
 from archiver.paywall.patterns import PLACEHOLDERS
-from benchmarks.paywall.corpus import real_labels
-from benchmarks.paywall.fit import training_hashes
+from benchmarks.paywall.corpus import FUNDUS, FUNDUS_WALLED, real_labels
+from benchmarks.paywall.fit import fundus_hash, training_hashes
 from benchmarks.paywall.synthetic import SEED
 
 REGIONAL_LANGUAGES = {"hi", "bn", "ur", "fa", "id", "ms", "vi", "th", "sw", "ha", "am", "he",
@@ -58,7 +58,7 @@ def test_prompts_are_phrases_the_pattern_compiler_understands(language):
 def test_weights_name_only_known_signals():
     weights = load("weights")
     known = set(weights["signals"]) | {f"prompt.{name}" for name in weights["prompts"]}
-    for key in ("soft", "truncating", "teaser", "decisive"):
+    for key in ("soft", "sent", "truncating", "teaser", "teaser_walls", "decisive"):
         assert set(weights[key]) <= known, key
     for key in ("account", "payment", "only"):
         assert set(weights["kind"][key]) <= known, key
@@ -79,8 +79,8 @@ def test_data_files_sit_directly_in_the_package_data_folder():
 
 
 def test_shipped_model_names_the_training_set_it_was_fitted_on():
-    """``weights.yaml`` records the SHA-1s of the real labels and the hand-made
-    pages and the synthetic walls' seed it was fitted on: a label or page
+    """``weights.yaml`` records the SHA-1s of the real labels, fundus' labels and
+    the hand-made pages and the synthetic walls' seed it was fitted on: a label or page
     changed since means the shipped model is not what ``python -m
     benchmarks.paywall fit`` writes (that command, run on the pages, refits it;
     the benchmark compares the coefficients)."""
@@ -89,3 +89,6 @@ def test_shipped_model_names_the_training_set_it_was_fitted_on():
     assert fitted_on["seed"] == SEED
     assert fitted_on["real_pages"] == len(real_labels())
     assert fitted_on["real_walled"] == sum(label["label"] == "walled" for label in real_labels())
+    assert fitted_on["fundus_walled"] == len(FUNDUS_WALLED)
+    if (FUNDUS / "labels.jsonl").exists():  # ../shared, absent from a user's clone
+        assert fitted_on["fundus_sha1"] == fundus_hash()
