@@ -244,3 +244,9 @@ def test_default_allowed_domains_are_the_home_hosts():
 
 def test_requests_are_prioritised_discovery_articles_hubs_requisites():
     assert DISCOVERY_PRIORITY > ARTICLE_PRIORITY > PAGE_PRIORITY > REQUISITE_PRIORITY
+
+
+def test_css_references_in_any_case_and_none_without_a_url():
+    found = css_references(".a{background:URL(/i/a.png)} @IMPORT 'b.css';", "https://x.org/s/")
+    assert [r.url for r in found] == ["https://x.org/i/a.png", "https://x.org/s/b.css"]
+    assert css_references(".a{color:red} .b{display:none}", "https://x.org/s/") == []
