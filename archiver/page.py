@@ -93,6 +93,13 @@ class CapturedPage:
             return _empty_document()
 
     @cached_property
+    def base_href(self) -> str | None:
+        """The document's first ``<base href>``, as written (discovery resolves it):
+        looked up once, not by each of the three link readers (0.2 ms a real page each)."""
+        element = self.tree.find(".//base[@href]")
+        return element.get("href") if element is not None else None
+
+    @cached_property
     def json_ld(self) -> list[dict[str, Any]]:
         """Every JSON-LD object of the page, ``@graph`` and ``mainEntity`` members
         included, each block read once by extruct's lenient parser (it also reads

@@ -101,8 +101,7 @@ FEED_TYPES = frozenset(
 
 
 def _base(page: CapturedPage) -> str:
-    base_href = page.tree.find(".//base[@href]")
-    base = absolute_url(page.url, base_href.get("href")) if base_href is not None else None
+    base = absolute_url(page.url, page.base_href) if page.base_href is not None else None
     return base or page.url
 
 
