@@ -82,6 +82,7 @@ ANALYSIS_POOL_EXTENSION = "archiver.analysispool.AnalysisPool"
 UPLOAD_EXTENSION = "archiver.storage.upload.WarcUploader"
 RENDER_EXTENSION = "archiver.render.extension.Renderer"
 REMOTE_CONTROL_EXTENSION = "scrapy.extensions.remote_control.RemoteControl"
+COLLECTOR_EXTENSION = "archiver.run.collector.CollectorTuning"
 ANALYSIS_QUEUE_BYTES = 64 * 1024**2
 RECRAWL_MIDDLEWARE = "archiver.capture.recrawl.RecrawlMiddleware"
 RECRAWL_PRIORITY = 940
@@ -176,6 +177,7 @@ class Archiver:
         settings["EXTENSIONS"].setdefault(UPLOAD_EXTENSION, 0)
         settings["EXTENSIONS"].setdefault(RENDER_EXTENSION, 0)
         settings["EXTENSIONS"].setdefault(PROGRESS_EXTENSION, 0)
+        settings["EXTENSIONS"].setdefault(COLLECTOR_EXTENSION, 0)
         if not settings.getbool("REMOTE_CONTROL_ENABLED"):
             # Scrapy imports every extension named in EXTENSIONS(_BASE), even one set
             # to None or off, and this one imports aiohttp: about 0.3 s of CPU at

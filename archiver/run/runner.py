@@ -15,7 +15,6 @@ stop) and is discarded: that run's pages are fetched again, conditionally.
 
 from __future__ import annotations
 
-import gc
 import json
 import logging
 import os
@@ -180,10 +179,6 @@ def run_crawl(
         process = CrawlerProcess(settings)
         crawler = process.create_crawler(spider)
         process.crawl(crawler, **spider_args)
-        # What start-up imported and built lives as long as the crawl: frozen, the
-        # cyclic collector stops walking its ~150,000 objects in every full
-        # collection (a crawl makes one every few seconds).
-        gc.freeze()
         process.start()
         stats = dict(crawler.stats.get_stats())
         if jobdir_setting:
