@@ -94,16 +94,27 @@ _FIRST = {"{n}": r"\d", "{word}": r"\S", "{...}": r"\S",
                                             for c in words("currencies")})) + "]"}
 
 
+# Phrases opening with a Latin letter match only at a word's start (the
+# caller's whole-word rule): behind this lookbehind the engine drops a mid-word
+# position at once instead of trying the trie's first branches there (3x faster
+# on real pages), and a mid-word false start no longer swallows a real phrase
+# that overlaps it (fundus' Le Monde page: five "réservé aux abonnés" found).
+_WORD_START = "(?<![^\\W_])"
+
+
 def finders(phrases: Iterable[str]) -> list[re.Pattern[str]]:
     """Regexes that together find every phrase, for lower-cased text: one trie of
-    the phrases opening with a literal, one per placeholder that opens others."""
+    the phrases opening with a Latin letter, one of those opening with another
+    literal, one per placeholder that opens others."""
     groups: dict[str, list[str]] = {}
     for phrase in phrases:
         first = _tokens(phrase.strip())[:1]
         key = first[0] if first and first[0] in _FIRST else ""
+        if not key and first and "a" <= first[0] <= "z":
+            key = _WORD_START
         groups.setdefault(key, []).append(phrase)
-    return [re.compile((f"(?={_FIRST[key]})" if key else "") + trie_pattern(group))
-            for key, group in groups.items()]
+    return [re.compile((_WORD_START if key == _WORD_START else f"(?={_FIRST[key]})" if key
+                        else "") + trie_pattern(group)) for key, group in groups.items()]
 
 
 def compile_groups(groups: dict[str, Iterable[str]]) -> re.Pattern[str]:
