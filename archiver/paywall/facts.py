@@ -24,7 +24,6 @@ from archiver.paywall.weights import limits
 _WRAPPER_SHARE = 0.5
 # A paragraph whose first this many characters are in the article is one of its own.
 _PARAGRAPH_CHARS = 60
-_MICRODATA_FREE = re.compile(r"(?i:itemprop)\s*=\s*[\"']?isAccessibleForFree")
 _ARC_CODE = re.compile(r'"content_restrictions"\s*:\s*\{[^{}]*?"content_code"\s*:\s*"([\w-]+)"')
 
 
@@ -125,13 +124,25 @@ class PageFacts:
     def arc_content_codes(self) -> list[str]:
         return _ARC_CODE.findall(self.inline_scripts)
 
+    def _mentions_microdata_free(self) -> bool:
+        """Whether the HTML has ``itemprop="isAccessibleForFree"`` (in any case):
+        a C-speed find of the value, then its attribute's name, spares the tree
+        walk on the pages without one (JSON-LD says isAccessibleForFree too)."""
+        html = self.page.html
+        found = html.find("isAccessibleForFree")
+        while found >= 0:
+            if "itemprop" in html[max(0, found - 16):found].lower():
+                return True
+            found = html.find("isAccessibleForFree", found + 1)
+        return False
+
     @cached_property
     def microdata_free_values(self) -> list[str]:
         """Values of ``itemprop="isAccessibleForFree"`` (``content`` or text).
 
         One XPath, not extruct's microdata extractor: on the shared corpus that
         takes 0.75 ms median and up to 22 ms a page, this 0.5 ms and 2.5 ms."""
-        if not _MICRODATA_FREE.search(self.page.html):  # a literal-led scan spares the tree walk
+        if not self._mentions_microdata_free():
             return []
         found = self.tree.xpath('//*[@itemprop="isAccessibleForFree"]')
         return [(el.get("content") or el.text_content() or "").strip() for el in found]
