@@ -74,8 +74,14 @@ def _freeze_once() -> None:
 
 
 def default_processes() -> int:
-    """One worker per core beyond the one the crawling process needs."""
-    return max(1, (os.cpu_count() or 1) - 1)
+    """One worker per core.
+
+    The crawling process needs about a quarter of what a page costs (14 of 52 ms
+    CPU a real page), so with one worker fewer than cores it leaves most of a core
+    idle while analysis sets the pace: on 2 idle cores, 600 real-page articles ran
+    at 0.71x bare Scrapy's pages/s with one worker and 0.99x with two; the
+    generated site at 1.35x either way (Dec 2026, load 0.1-1.0)."""
+    return os.cpu_count() or 1
 
 
 class AnalysisPool:
