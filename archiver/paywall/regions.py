@@ -73,7 +73,7 @@ def describe(element: etree._Element) -> str:
 
 def names_a_gate(names: str) -> bool:
     """Whether class/id ``names`` mark a paywall or login-wall container."""
-    return bool(_layout().gate.search(names))
+    return _names_region(names) == "gate"
 
 
 @lru_cache(maxsize=1 << 16)
