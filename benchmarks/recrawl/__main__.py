@@ -29,9 +29,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from benchmarks.crawl import archiver_crawl, run_measured
 from benchmarks.loopback import PeakInFlight, served
 from benchmarks.throughput import realsite
-from benchmarks.throughput.__main__ import CRAWL_SPEED, RECRAWL_GOAL, SITES, _serve, _wait
+from benchmarks.throughput.__main__ import RECRAWL_GOAL, SITES, _serve
 
 RUNS = ("first", "recrawl")
 
@@ -59,13 +60,12 @@ def _items(path: Path) -> tuple[int, int]:
 
 
 def _run(base_url: str, output: Path, crawl_id: str, catalog: bool) -> Run:
-    command = [sys.executable, "-m", "archiver", "crawl", "--url", f"{base_url}/", "--output",
-               str(output), "--crawl-id", crawl_id, "--quiet", *CRAWL_SPEED,
-               "-s", f"ARCHIVER_CATALOG_ENABLED={catalog}"]
+    command = archiver_crawl(f"{base_url}/", output, crawl_id,
+                             f"ARCHIVER_CATALOG_ENABLED={catalog}")
     load = os.getloadavg()[0]
     log = output.parent / f"{output.name}-{crawl_id}.log"
     started = time.monotonic()
-    code, usage, _ = _wait(command, log, timeout=3600)
+    code, usage, _ = run_measured(command, log, timeout=3600)
     seconds = time.monotonic() - started
     if code:
         raise SystemExit(f"{crawl_id} failed (exit {code}):\n{log.read_text()[-3000:]}")

@@ -34,7 +34,10 @@ process against a site served from another process (no shared GIL); pages/s is
 HTML pages (the site's home, sections and articles; requisites and 404s not
 counted) over Scrapy's ``elapsed_time_seconds`` (start-up excluded), CPU and
 peak RSS come from ``wait4()`` of the crawl's process tree (analysis workers
-included, start-up included). wget is time-boxed.
+included, start-up included). Our crawls are ``archiver crawl`` runs, the
+operator's command (:mod:`benchmarks.crawl`, as in ``benchmarks.recrawl``), so the
+CLI's start-up, the job directory and the catalog are in every figure of ours,
+the recrawl's too. wget is time-boxed.
 """
 
 from __future__ import annotations
@@ -45,7 +48,6 @@ import json
 import os
 import re
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -61,18 +63,13 @@ from archiver.discovery.links import feed_links, page_links, page_requisites
 from archiver.extraction import article_of, article_text, page_metadata
 from archiver.page import CapturedPage
 from archiver.paywall import detect_paywall
+from benchmarks.crawl import CRAWL_SPEED, ROOT, archiver_crawl, run_measured
 from benchmarks.loopback import PeakInFlight, serve_until_stopped, served
 from benchmarks.throughput import realsite, site
 
-ROOT = Path(__file__).resolve().parents[2]
 STATS_EXTENSION = "benchmarks.throughput.statsdump.StatsDump"
 PAGE_PATHS = r"^/(?:$|news/|article/|section/)"
 """The sites' HTML pages: what pages/s counts, for every crawler alike."""
-CRAWL_SPEED = [
-    "-s", "CONCURRENT_REQUESTS=16", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16",
-    "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=ERROR",
-    "-s", "REMOTE_CONTROL_ENABLED=False", "-s", "TELNETCONSOLE_ENABLED=0",
-]
 GOALS = {"full pipeline": 0.85, "capture only": 0.95}
 WGET_GOAL = 8.0
 RECRAWL_GOAL = 0.20
@@ -113,31 +110,6 @@ def _serve(kind: str, articles: int, latency: float, peak: PeakInFlight, ready, 
     serve_until_stopped(routes, ready, stop, peak=peak)
 
 
-def _wait(command: list[str], log: Path, timeout: float,
-          cwd: Path = ROOT) -> tuple[int, os.struct_rusage, float]:
-    """Run ``command``; its exit status, resource usage (its tree) and wall seconds.
-
-    Outside the project (``cwd`` elsewhere) Scrapy finds no ``scrapy.cfg``, so
-    its settings, and the archiving add-on they install, stay out of the run."""
-    started = time.monotonic()
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=cwd,
-                                   env=env)
-        deadline = started + timeout
-        while True:
-            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-            if pid:
-                process.returncode = os.waitstatus_to_exitcode(status)
-                return process.returncode, usage, time.monotonic() - started
-            if time.monotonic() > deadline:
-                process.terminate()
-                _, status, usage = os.wait4(process.pid, 0)
-                process.returncode = os.waitstatus_to_exitcode(status)
-                return process.returncode, usage, time.monotonic() - started
-            time.sleep(0.05)
-
-
 @dataclass
 class Site:
     """A served site: where, and the peak of requests in flight it counts."""
@@ -153,7 +125,7 @@ def _crawl(command: list[str], site: Site, work: Path, name: str, cwd: Path = RO
     log = work / f"{name}.log"
     load = os.getloadavg()[0]
     site.peak.reset()
-    code, usage, _ = _wait(command + CRAWL_SPEED + extra, log, timeout=3600, cwd=cwd)
+    code, usage, _ = run_measured(command + extra, log, timeout=3600, cwd=cwd)
     if code or not stats_path.exists():
         raise SystemExit(f"{name} failed (exit {code}):\n{log.read_text()[-3000:]}")
     stats = json.loads(stats_path.read_text())
@@ -168,15 +140,14 @@ def _bare(site: Site, work: Path, name: str) -> Run:
     """Plain Scrapy: run from the work directory, away from the project's settings."""
     return _crawl([sys.executable, "-m", "scrapy", "runspider",
                    str(Path(__file__).with_name("bare.py")), "-a", f"url={site.base_url}/",
-                   "-s", "ROBOTSTXT_OBEY=True", "-O", str(work / f"{name}.jsonl")], site, work,
-                  name, cwd=work)
+                   "-s", "ROBOTSTXT_OBEY=True", *CRAWL_SPEED, "-O", str(work / f"{name}.jsonl")],
+                  site, work, name, cwd=work)
 
 
 def _ours(site: Site, work: Path, name: str, output: Path, *settings: str) -> Run:
-    options = [item for setting in settings for item in ("-s", setting)]
-    return _crawl([sys.executable, "-m", "scrapy", "crawl", "site",
-                   "-a", f"urls={site.base_url}/", "-s", f"ARCHIVER_OUTPUT_DIR={output}",
-                   *options, "-O", str(work / f"{name}.jsonl")], site, work, name)
+    """Our crawl as an operator runs it (``archiver crawl``), crawl id ``name``."""
+    return _crawl(archiver_crawl(f"{site.base_url}/", output, name, *settings), site, work,
+                  name)
 
 
 def _wget(site: Site, work: Path, name: str, seconds: float) -> Run:
@@ -185,7 +156,7 @@ def _wget(site: Site, work: Path, name: str, seconds: float) -> Run:
     log = work / f"{name}.log"
     load = os.getloadavg()[0]
     site.peak.reset()
-    _, usage, wall = _wait(["wget", "-r", "-l", "inf", "--no-verbose", "-P", str(target),
+    _, usage, wall = run_measured(["wget", "-r", "-l", "inf", "--no-verbose", "-P", str(target),
                             f"--warc-file={target / 'crawl'}", f"{site.base_url}/"], log,
                            seconds)
     fetched = re.findall(r" URL:(\S+) \[\d+", log.read_text(errors="replace"))
