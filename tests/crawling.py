@@ -93,6 +93,15 @@ class Record:
         return _header_values(self.http_head, name)
 
 
+def deflate_block_type(record: Record) -> int:
+    """BTYPE of the first deflate block in the record's gzip member (0: stored)."""
+    with open(record.path, "rb") as stream:
+        stream.seek(record.offset)
+        head = stream.read(11)
+    assert head[:4] == b"\x1f\x8b\x08\x00", "a gzip member with no optional header fields"
+    return (head[10] >> 1) & 0b11
+
+
 def read_records(path: Path) -> list[Record]:
     """Every record of a file, located by warcio and re-read from its offset."""
     with open(path, "rb") as stream:

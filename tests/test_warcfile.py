@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import gzip
 import random
 from io import BytesIO
 from pathlib import Path
 
+from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+
 from archiver.capture.records import builder
 from archiver.capture.warcfile import RotatingWarcWriter, warc_filename
-from tests.crawling import Record, read_records
+from tests.crawling import Record, deflate_block_type, read_records
 
 
 def body_of(n: int, size: int = 4000) -> bytes:
@@ -62,3 +66,35 @@ def test_iipc_file_name():
     assert warc_filename("news", when, 7, "crawler1") == (
         "news-20261125130509123-00007-crawler1.warc.gz"
     )
+
+
+def response(url: str, body: bytes, headers: list[tuple[str, str]]):
+    http = StatusAndHeaders("200 OK", [*headers, ("Content-Length", str(len(body)))],
+                            protocol="HTTP/1.1")
+    return builder.create_warc_record(url, "response", payload=BytesIO(body),
+                                      length=len(body), http_headers=http)
+
+
+def test_compressed_payloads_are_stored_members_and_read_back_whole(tmp_path: Path):
+    """A gzipped page or a JPEG is not deflated a second time (its member is stored);
+    a plain page still is; every record reads back the same in warcio."""
+    page = b"<html><body>" + b"<p>words of an article</p>" * 400 + b"</body></html>"
+    records = {
+        "gzipped": response("http://127.0.0.1/a", gzip.compress(page, mtime=0),
+                            [("Content-Type", "text/html"), ("Content-Encoding", "gzip")]),
+        "jpeg": response("http://127.0.0.1/i.jpg", body_of(7),
+                         [("Content-Type", "image/jpeg; charset=binary")]),
+        "plain": response("http://127.0.0.1/b", page, [("Content-Type", "text/html")]),
+    }
+    writer = RotatingWarcWriter(tmp_path, "t", max_size=10**9, warcinfo=info, hostname="h")
+    locations = {name: writer.write(record) for name, record in records.items()}
+    writer.close()
+    path = tmp_path / locations["plain"].filename
+    stored = {name: deflate_block_type(Record.at(path, location.offset)) == 0
+              for name, location in locations.items()}
+    assert stored == {"gzipped": True, "jpeg": True, "plain": False}
+    with path.open("rb") as stream:
+        bodies = {record.rec_headers.get_header("WARC-Target-URI"): record.raw_stream.read()
+                  for record in ArchiveIterator(stream) if record.rec_type == "response"}
+    assert bodies == {"http://127.0.0.1/a": gzip.compress(page, mtime=0),
+                      "http://127.0.0.1/i.jpg": body_of(7), "http://127.0.0.1/b": page}

@@ -53,6 +53,30 @@ still one member per record): a rendered page's screenshot (860 KB for a 1280x28
 page) cost 22 ms CPU at level 6 to come out 6% smaller, a third of the crawling
 process's rendering cost (cProfile by CPU time); stored, about 1 ms."""
 
+COMPRESSED_PAYLOADS = frozenset({
+    "image/jpeg", "image/png", "image/gif", "image/webp", "image/avif",
+    "font/woff", "font/woff2", "application/font-woff", "application/font-woff2",
+})
+"""HTTP payloads compressed by their own format: their records are stored members too."""
+
+
+def _member_level(record: ArcWarcRecord) -> int:
+    """The gzip level of ``record``'s member: 0 (stored) where its block is mostly bytes
+    compressed already, a ``Content-Encoding``d body (most news pages are sent gzipped)
+    or a compressed image or font format, else :data:`GZIP_LEVEL`.
+
+    Deflating gzip again gains nothing: on 92 fundus pages sent gzipped (65 KB each),
+    level 6 cost 1.42 ms CPU a record in the crawling process for 0.1% smaller
+    records, stored 0.04 ms."""
+    if record.content_type in STORED_CONTENT_TYPES:
+        return 0
+    http = record.http_headers
+    if http is None or record.rec_type != "response":
+        return GZIP_LEVEL
+    encoding = (http.get_header("Content-Encoding") or "identity").strip().lower()
+    media = (http.get_header("Content-Type") or "").partition(";")[0].strip().lower()
+    return 0 if encoding != "identity" or media in COMPRESSED_PAYLOADS else GZIP_LEVEL
+
 
 class _GzipMember(GzippingWrapper):
     """One record as one gzip member, as warcio writes it, at ``level``."""
@@ -64,8 +88,8 @@ class _GzipMember(GzippingWrapper):
 
 class WarcWriter(WARCWriter):
     """warcio's writer, with no payload digest added where WARC 1.1 defines no payload,
-    and each gzip member compressed at :data:`GZIP_LEVEL` (stored for
-    :data:`STORED_CONTENT_TYPES`)."""
+    and each gzip member compressed at :data:`GZIP_LEVEL`, or stored where the block
+    is compressed already (:func:`_member_level`)."""
 
     NO_PAYLOAD_DIGEST_TYPES = NO_COMPUTED_PAYLOAD_DIGEST
 
@@ -75,8 +99,7 @@ class WarcWriter(WARCWriter):
 
     def _write_warc_record(self, out: BinaryIO, record: ArcWarcRecord) -> None:
         if self.members:
-            out = _GzipMember(out, 0 if record.content_type in STORED_CONTENT_TYPES
-                              else GZIP_LEVEL)
+            out = _GzipMember(out, _member_level(record))
         super()._write_warc_record(out, record)
 
 

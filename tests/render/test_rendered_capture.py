@@ -15,7 +15,7 @@ from archiver.render.browser import DEFAULT_BROWSERS, RenderUnavailable, chromiu
 from archiver.toolkit.replay import (
     build_collection,
 )
-from tests.crawling import Record, run_archiver
+from tests.crawling import deflate_block_type, run_archiver
 from tests.pywb import pywb_or_skip, running_wayback
 from tests.render.conftest import (
     SCREENSHOT_HEIGHT,
@@ -83,15 +83,6 @@ def test_dom_and_screenshot_records_refer_to_the_response(rendered_crawl: Render
     assert b'id="reg-wall"' in dom.block, "the DOM after scripts ran, overlay included"
     assert shot.header("Content-Type") == "image/png"
     assert shot.block.startswith(b"\x89PNG\r\n\x1a\n")
-
-
-def deflate_block_type(record: Record) -> int:
-    """BTYPE of the first deflate block in the record's gzip member (0: stored)."""
-    with open(record.path, "rb") as stream:
-        stream.seek(record.offset)
-        head = stream.read(11)
-    assert head[:4] == b"\x1f\x8b\x08\x00", "a gzip member with no optional header fields"
-    return (head[10] >> 1) & 0b11
 
 
 def test_screenshot_member_is_stored_not_deflated_again(rendered_crawl: RenderedCrawl):
