@@ -16,8 +16,6 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -157,6 +155,11 @@ def start_wayback(pywb: Pywb, root: Path, port: int) -> subprocess.Popen[bytes]:
 
 def wait_until_serving(url: str, process: subprocess.Popen[bytes], timeout: float = 60) -> bool:
     """Poll ``url`` until wayback answers, it exits, or ``timeout`` seconds pass."""
+    # Imported here: every `archiver` command loads this module for `replay`'s
+    # --help text, and urllib.request with http.client is 30 ms of their start-up.
+    import urllib.error
+    import urllib.request
+
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and process.poll() is None:
         try:
