@@ -96,3 +96,31 @@ def test_recording_an_article_twice_keeps_one_article_and_both_verdicts(store: C
     assert [v.detected for v in history] == [False, False, True]
     assert history[0].id == first.id
     assert store.session.query(Verdict).count() == 4
+
+
+def test_lookups_that_find_nothing_stored_still_see_this_run_s_and_others_rows(
+        store: CatalogStore):
+    """The quick "nothing stored" answer (a Core query ahead of the ORM's) is never given
+    for a key this process wrote under, flushed or not, nor for rows another writer
+    committed meanwhile; a key nobody wrote under finds nothing."""
+    new = "http://127.0.0.1:1/news/new"
+    assert store.latest_capture(new) is None
+    assert store.article(new) is None
+    assert store.original_for_digest("sha1:new") is None
+    row = capture(store, new, 5, "now", digest="sha1:new")
+    store.record_article("now", row, new, None, "new", PaywallVerdict())
+    assert row in store.session.new  # pending: only the ORM's autoflush can show it
+    assert store.latest_capture(new) is row
+    assert store.original_for_digest("sha1:new").record_id == row.record_id
+    assert store.article(new).title == "new"
+    store.commit()
+    other = CatalogStore(store.url)  # another writer (a worker of a scaled-out crawl)
+    other.start_crawl("other", "site", {})
+    late = "http://127.0.0.1:1/news/late"
+    other.record_article("other", capture(other, late, 6, "other", digest="sha1:late"),
+                         late, None, "late", PaywallVerdict())
+    other.close()
+    assert store.latest_capture(late).record_id == "<urn:uuid:other-6>"
+    assert store.original_for_digest("sha1:late").record_id == "<urn:uuid:other-6>"
+    assert store.article(late).title == "late"
+    assert store.latest_capture("http://127.0.0.1:1/news/nobody") is None
