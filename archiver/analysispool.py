@@ -9,13 +9,9 @@ workers as bytes and come back as picklable analysis results.
 
 from __future__ import annotations
 
-import gc
 import os
-import threading
-import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
-from functools import cache
 from typing import Any
 
 from scrapy import signals
@@ -23,54 +19,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from twisted.internet.defer import Deferred
 
-from archiver.workersignals import ShieldedSpawnContext, ignore_stop_signals
-
-PARENT_CHECK_SECONDS = 1.0
-
-
-def _init_worker(parent: int) -> None:
-    """Worker initializer: leave stopping to the crawling process; exit once it is gone.
-
-    A terminal's Ctrl-C and systemd's ``KillMode=control-group`` signal every
-    process of the group. A worker that died of SIGINT/SIGTERM would break the
-    pool: every analysis in flight, and every later one, would fail with
-    ``BrokenProcessPool`` and its article never become an item. So workers
-    ignore both (see :mod:`archiver.workersignals`); the crawling process stops
-    gracefully, its pending analyses finish, and ``engine_stopped`` shuts the
-    pool down.
-
-    A crawl killed with SIGKILL cannot shut its pool down, and the workers'
-    task queue never reports EOF (each worker holds both ends), so without
-    the watcher they would linger forever, holding the crawl's stdout and stderr.
-    """
-    ignore_stop_signals()
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(PARENT_CHECK_SECONDS)
-        os._exit(0)
-
-    threading.Thread(target=watch, daemon=True, name="exit-with-parent").start()
-
-
-def _in_worker(function: Callable[..., Any], *args: Any) -> Any:
-    """``function(*args)``; after a worker's first task, its objects frozen out of
-    the cyclic GC (:func:`gc.freeze`).
-
-    What the first page loads (the analysers' modules, word lists, weights,
-    compiled rules: 140,000 objects) lives as long as the worker, yet every
-    full collection would walk it again: 1.1 ms of CPU a real page, 0.3 ms
-    once frozen.
-    """
-    result = function(*args)
-    _freeze_once()
-    return result
-
-
-@cache
-def _freeze_once() -> None:
-    gc.collect()
-    gc.freeze()
+from archiver.analysisworker import in_worker, init_worker
+from archiver.workersignals import ShieldedSpawnContext
 
 
 def default_processes() -> int:
@@ -94,7 +44,7 @@ class AnalysisPool:
         self.executor = ProcessPoolExecutor(
             processes,
             mp_context=ShieldedSpawnContext(),
-            initializer=_init_worker,
+            initializer=init_worker,
             initargs=(os.getpid(),),
         )
         crawler.signals.connect(self.engine_stopped, signal=signals.engine_stopped)
@@ -116,7 +66,7 @@ class AnalysisPool:
             else:
                 deferred.errback(error)
 
-        self.executor.submit(_in_worker, function, *args).add_done_callback(
+        self.executor.submit(in_worker, function, *args).add_done_callback(
             lambda future: reactor.callFromThread(settle, future)
         )
         return deferred

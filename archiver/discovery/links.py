@@ -12,11 +12,32 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urldefrag, urljoin, urlparse, urlsplit
 
-from scrapy.linkextractors import IGNORED_EXTENSIONS
-
 from archiver.page import CapturedPage
 
 FOLLOWED_SCHEMES = ("http://", "https://")
+IGNORED_EXTENSIONS = (
+    # archives
+    "7z", "7zip", "bz2", "rar", "tar", "tar.gz", "xz", "zip",
+    # images
+    "mng", "pct", "bmp", "gif", "jpg", "jpeg", "png", "pst", "psp", "tif", "tiff", "ai", "drw",
+    "dxf", "eps", "ps", "svg", "cdr", "ico", "webp",
+    # audio
+    "mp3", "wma", "ogg", "wav", "ra", "aac", "mid", "au", "aiff",
+    # video
+    "3gp", "asf", "asx", "avi", "mov", "mp4", "mpg", "qt", "rm", "swf", "wmv", "m4a", "m4v",
+    "flv", "webm",
+    # office suites
+    "xls", "xlsm", "xlsx", "xltm", "xltx", "potm", "potx", "ppt", "pptm", "pptx", "pps", "doc",
+    "docb", "docm", "docx", "dotm", "dotx", "odt", "ods", "odg", "odp",
+    # other
+    "css", "pdf", "exe", "bin", "rss", "dmg", "iso", "apk", "jar", "sh", "rb", "js", "hta",
+    "bat", "cpl", "msi", "msp", "py",
+)
+"""Scrapy's ``scrapy.linkextractors.IGNORED_EXTENSIONS`` (Scrapy 2.19), what its
+LinkExtractor does not follow. Written out because this module runs in the
+analysis workers, and importing anything of Scrapy's imports Scrapy and Twisted
+(0.3 s of CPU of each worker's start-up, :mod:`archiver.analysisworker`);
+``tests/discovery/test_discovery_units.py`` checks it is still Scrapy's list."""
 # Scrapy lists the extensions without their dot, as its LinkExtractor adds it;
 # without the dot, "/harbour-after-storm" would end in the "rm" extension.
 SKIPPED_EXTENSIONS = frozenset(f".{extension}" for extension in IGNORED_EXTENSIONS)

@@ -55,13 +55,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archiver.analysis import canonical_url
 from archiver.analysispool import default_processes
 from archiver.demo.server import Route
 from archiver.discovery.classifier import is_article
 from archiver.discovery.links import feed_links, page_links, page_requisites
 from archiver.extraction import article_of, article_text, page_metadata
 from archiver.page import CapturedPage
+from archiver.pageanalysis import canonical_url
 from archiver.paywall import detect_paywall
 from benchmarks.crawl import CRAWL_SPEED, ROOT, archiver_crawl, run_measured
 from benchmarks.loopback import PeakInFlight, serve_until_stopped, served

@@ -9,8 +9,10 @@ from urllib.parse import urldefrag, urljoin
 
 import pytest
 from scrapy.http import TextResponse, XmlResponse
+from scrapy.linkextractors import IGNORED_EXTENSIONS
 from scrapy.utils.url import url_has_any_extension
 
+from archiver.discovery import links
 from archiver.discovery.classifier import url_date, url_looks_like_article
 from archiver.discovery.feeds import feed_entries
 from archiver.discovery.freshness import Freshness, parse_date, parse_since
@@ -175,6 +177,11 @@ def test_page_requisites_feeds_and_links():
 ])
 def test_skipped_extensions_as_scrapy_decides_them(url: str):
     assert has_skipped_extension(url) == url_has_any_extension(url, SKIPPED_EXTENSIONS)
+
+
+def test_the_skipped_extensions_are_scrapys():
+    """The workers' copy of Scrapy's list (they must not import Scrapy) is still its list."""
+    assert list(links.IGNORED_EXTENSIONS) == IGNORED_EXTENSIONS
 
 
 def test_page_links_resolve_each_href_once_in_document_order():
