@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from calendar import monthrange
 from datetime import date
+from functools import cache
 from urllib.parse import unquote, urlsplit
 
 from archiver.languages import words
@@ -42,8 +43,16 @@ def is_article(page: CapturedPage) -> bool:
 # authors, sections, accounts) under recognisable path segments. The URL rule
 # only orders and scopes the crawl; whether a page is emitted is decided by
 # ``is_article`` on the fetched page.
-# The hub segments of every language: ``hub_words`` in ``archiver/languages/``.
-HUB_SEGMENTS = frozenset(words("hub_words"))
+@cache
+def hub_segments() -> frozenset[str]:
+    """The hub segments of every language: ``hub_words`` in ``archiver/languages/``,
+    read when a URL is first judged, not when the module is imported (every
+    process that analyses a page imports it, and reading the 44 language files
+    was 90 ms of its start-up; a worker's detector reads them only if a page
+    reaches it)."""
+    return frozenset(words("hub_words"))
+
+
 DATED_PATH = re.compile(
     r"/(?P<y>(?:19|20)\d\d)[/-](?P<m>0[1-9]|1[0-2])(?:[/-](?P<d>0[1-9]|[12]\d|3[01]))?(?:/|$|-)"
 )
@@ -76,7 +85,8 @@ def url_looks_like_article(url: str) -> bool:
     """Does the URL alone look like an article's: a dated path or an id, or a long slug?"""
     path = unquote(urlsplit(url).path).lower()
     segments = [s for s in path.split("/") if s]
-    if not segments or any(s in HUB_SEGMENTS for s in segments):
+    hubs = hub_segments()
+    if not segments or any(s in hubs for s in segments):
         return False
     last = segments[-1].rsplit(".", 1)[0]
     words = [w for w in SLUG_SEPARATORS.split(last) if w and not w.isdigit()]
