@@ -99,3 +99,29 @@ def test_a_japanese_article_is_long_enough_without_spaces(monkeypatch: pytest.Mo
                         lambda page, fast: modes.append(fast) or original(page, fast))
     assert sentence in extract_article(page).text
     assert modes == [True]
+
+
+def _japanese_article(sentences: int) -> CapturedPage:
+    sentence = "市議会は港の再建計画を全会一致で可決した。"  # 20 characters and a full stop
+    paragraphs = "".join(f"<p>{(sentence[n:] + sentence[:n]) * 3}</p>"  # distinct paragraphs
+                         for n in range(sentences // 3))
+    return CapturedPage("https://x.jp/a", f"<html lang='ja'><body><article>{paragraphs}"
+                        "</article></body></html>".encode())
+
+
+def test_a_japanese_article_counts_its_characters_as_words():
+    """As publishers count them: 30 sentences of 20 characters and a full stop
+    are 630 words (by spaces, the 10 paragraphs were 10 "words")."""
+    article = extract_article(_japanese_article(30))
+    assert article.word_count == 630
+
+
+def test_a_short_japanese_text_is_still_checked_in_full_mode(monkeypatch: pytest.MonkeyPatch):
+    """A word of Japanese is about two characters: 189 characters (about 95
+    words) are short of a body, though they count 189 by characters."""
+    modes: list[bool] = []
+    original = extraction._trafilatura
+    monkeypatch.setattr(extraction, "_trafilatura",
+                        lambda page, fast: modes.append(fast) or original(page, fast))
+    assert extract_article(_japanese_article(9)).word_count == 189
+    assert modes == [True, False]

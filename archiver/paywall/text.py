@@ -8,7 +8,6 @@ body, right after it, elsewhere).
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache, cached_property
@@ -17,19 +16,13 @@ from typing import Literal
 from lxml import etree
 
 from archiver.paywall.data import load
+from archiver.words import count_words as count_words  # the paywall signals' count
 
 Placement = Literal["body", "after_body", "elsewhere"]
 
 _SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "math"})
-_CJK = "\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff"
 _MIN_LINE_CHARS = 12
 _SNIPPET_CHARS = 40
-_WORD = re.compile(rf"[{_CJK}]|[^\s{_CJK}]+")
-
-
-def count_words(text: str) -> int:
-    """Words in ``text``; each CJK character counts as one, as publishers count them."""
-    return len(_WORD.findall(text))
 
 
 @dataclass(frozen=True)
