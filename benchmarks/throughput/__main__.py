@@ -27,7 +27,8 @@ server does), one run prints:
 * the CPU time of an unchanged recrawl (304s, stored analyses and discovery
   reused) against the first run's;
 * ms of CPU per page for each analysis stage (parse, extraction, detection,
-  discovery), measured in this process on the site's own article pages.
+  discovery), measured in this process on the site's own article pages; with
+  ``--profile N``, the N functions of that analysis that spend most CPU.
 
 Then the peak RSS of crawls of 1k and 10k articles. Every crawl runs in its own
 process against a site served from another process (no shared GIL); pages/s is
@@ -43,9 +44,11 @@ the recrawl's too. wget is time-boxed.
 from __future__ import annotations
 
 import argparse
+import cProfile
 import gzip
 import json
 import os
+import pstats
 import re
 import statistics
 import sys
@@ -61,7 +64,7 @@ from archiver.discovery.classifier import is_article
 from archiver.discovery.links import feed_links, page_links, page_requisites
 from archiver.extraction import article_of, article_text, page_metadata
 from archiver.page import CapturedPage
-from archiver.pageanalysis import canonical_url
+from archiver.pageanalysis import analyse_page, canonical_url
 from archiver.paywall import detect_paywall
 from benchmarks.crawl import CRAWL_SPEED, ROOT, archiver_crawl, run_measured
 from benchmarks.loopback import PeakInFlight, serve_until_stopped, served
@@ -168,6 +171,18 @@ def _wget(site: Site, work: Path, name: str, seconds: float) -> Run:
 STAGES = ("parse", "discovery", "text", "metadata", "detection")
 
 
+def _sample(routes: dict[str, Route], sample: int) -> list[CapturedPage]:
+    """About ``sample`` of the site's HTML pages, hubs and articles in proportion."""
+    pages = [(path, route) for path, route in routes.items() if re.match(PAGE_PATHS, path)]
+    found = []
+    for path, route in pages[::-(-len(pages) // sample)]:
+        encoded = any(name.lower() == b"content-encoding" for name, _ in route.headers)
+        found.append(CapturedPage(f"http://127.0.0.1{path}",
+                                  gzip.decompress(route.body) if encoded else route.body,
+                                  headers={"content-type": [route.content_type.decode()]}))
+    return found
+
+
 def _stages(routes: dict[str, Route], sample: int) -> tuple[dict[str, list[float]], list[bool]]:
     """CPU ms of each analysis stage on about ``sample`` of the site's HTML pages
     (home and sections too, in proportion, as the crawl meets them), as the
@@ -178,14 +193,9 @@ def _stages(routes: dict[str, Route], sample: int) -> tuple[dict[str, list[float
     hid a third of it: the hubs, and the long tail of pages that need
     trafilatura's full mode.)"""
     timings: dict[str, list[float]] = {stage: [] for stage in STAGES}
-    pages = [(path, route) for path, route in routes.items() if re.match(PAGE_PATHS, path)]
     articles: list[bool] = []
     clock = time.process_time
-    for path, route in pages[::-(-len(pages) // sample)]:  # hubs and articles in proportion
-        encoded = any(name.lower() == b"content-encoding" for name, _ in route.headers)
-        page = CapturedPage(f"http://127.0.0.1{path}",
-                            gzip.decompress(route.body) if encoded else route.body,
-                            headers={"content-type": [route.content_type.decode()]})
+    for page in _sample(routes, sample):
         start = clock()
         page.tree  # noqa: B018 - the decoding and parse, cached on the page
         parsed = clock()
@@ -372,6 +382,29 @@ def print_stages(kind: str, articles: int, sample: int) -> None:
             f"{stage} {ms:.1f}" for stage, ms in medians.items()))
 
 
+def print_profile(kind: str, articles: int, sample: int, top: int) -> None:
+    """What a worker runs on the sampled pages (:func:`analyse_page`), profiled on the
+    CPU clock: the ``top`` functions by their own CPU, with what they and their
+    callees took, ms a page. The profiler's own cost is in the figures, heavier
+    on many small Python calls than on C, so read them as shares. The first
+    page is analysed once before, so its loads (rules, word lists) are not counted."""
+    pages = _sample(SITES[kind](articles), sample)
+    load = os.getloadavg()[0]
+    analyse_page(CapturedPage(pages[-1].url, pages[-1].body, headers=pages[-1].headers))
+    profile = cProfile.Profile(time.process_time)
+    profile.runcall(lambda: [analyse_page(page) for page in pages])
+    rows = pstats.Stats(profile).stats
+    total = sum(own for _, _, own, _, _ in rows.values())
+    print(f"{'profile of the analysis':>40}: {total / len(pages) * 1000:.1f} ms CPU a page "
+          f"with the profiler's, {len(pages)} pages (load {load:.1f})")
+    print(f"{'own ms':>10} {'with callees':>13}  function")
+    for (path, line, name), (_, _, own, cumulative, _) in sorted(
+            rows.items(), key=lambda row: -row[1][2])[:top]:
+        where = path.split("site-packages/")[-1].replace(f"{ROOT}/", "")
+        print(f"{own / len(pages) * 1000:10.2f} {cumulative / len(pages) * 1000:13.2f}  "
+              f"{where}:{line} {name}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.throughput")
     parser.add_argument("--articles", type=int, default=1500,
@@ -392,7 +425,10 @@ def main() -> int:
                         help="HTML pages timed per analysis stage, hubs and articles in proportion")
     parser.add_argument("--workers", type=int, default=default_processes(),
                         help="analysis worker processes of our crawls "
-                             "(default: the crawl's own, one per core beyond the first)")
+                             "(default: the crawl's own, one per core)")
+    parser.add_argument("--profile", type=int, default=0, metavar="N",
+                        help="also print the N functions of the workers' analysis that "
+                             "spend most CPU, by cProfile on the --sample pages")
     args = parser.parse_args()
     latencies = [float(ms) for ms in args.latency.split(",") if ms.strip()]
     for kind in [kind for kind in args.site or SITES if kind != "none"]:
@@ -403,6 +439,8 @@ def main() -> int:
             bench_site(kind, args.articles, latency, args.rounds, args.wget_seconds,
                        args.workers)
         print_stages(kind, args.articles, args.sample)
+        if args.profile:
+            print_profile(kind, args.articles, args.sample, args.profile)
     sizes = [int(size) for size in args.rss.split(",") if size.strip()]
     if sizes and (args.rss_site != "real" or realsite.available()):
         bench_rss(args.rss_site, sizes, args.rss_analysis)
