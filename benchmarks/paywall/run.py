@@ -35,7 +35,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -182,8 +182,10 @@ def cross_validated(scored: list[fit.Row], training: list[fit.Row]) -> tuple[Rep
     """The real corpus's verdicts, and fundus', from models that never saw the
     page's site: the headline, and fundus' out-of-fold false alarms."""
     judged = fit.cross_validate(scored + training)
-    chosen = sorted({f"balance {s.balance}, C {s.C}, threshold {s.threshold}"
-                     for _, _, s in judged})
+    per_fold = {fit._fold(str(row.meta["site"]), fit.FOLDS, "outer"): settings
+                for row, _, settings in judged}
+    chosen = [f"balance {s.balance}, C {s.C}, threshold {s.threshold} in {n} of {len(per_fold)}"
+              for s, n in Counter(per_fold.values()).most_common()]
     report = Report(f"real, cross-validated by site ({fit.FOLDS} folds of sites, settings "
                     f"chosen in each by {fit.INNER_FOLDS} inner folds drawn "
                     f"{fit.INNER_REPEATS} times: {'; '.join(chosen)}): the headline")
