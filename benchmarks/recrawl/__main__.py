@@ -119,6 +119,13 @@ def bench_site(kind: str, articles: int, work: Path, catalog: bool) -> None:
           f"{startup['first'].cpu:.2f} s CPU (load {startup['first'].load:.1f}), recrawl "
           f"{startup['recrawl'].cpu:.2f} s CPU (load {startup['recrawl'].load:.1f}); "
           f"{startup['recrawl'].cpu / recrawl.cpu:.0%} of this recrawl's CPU")
+    revisits = recrawl.summary.get("revisits_not_modified") or 0
+    if revisits:
+        # What the recrawl costs beyond a crawl's start-up, a page: the part that grows with
+        # the site, against the first run's (start-up included) per page.
+        per_page = (recrawl.cpu - startup["recrawl"].cpu) / revisits * 1000
+        print(f"{'a 304':>9}: {per_page:.1f} ms CPU beyond start-up, against "
+              f"{first.cpu / max(first.items, 1) * 1000:.1f} ms an item on the first run")
 
 
 def main() -> int:
