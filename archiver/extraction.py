@@ -25,26 +25,10 @@ from trafilatura.json_metadata import normalize_authors
 from trafilatura.metadata import extract_author
 from trafilatura.settings import set_date_params
 
+from archiver.article import ArticleText
 from archiver.discovery.classifier import ARTICLE_TYPES
 from archiver.page import CapturedPage, json_ld_types
 from archiver.words import cjk_characters, count_words
-
-
-@dataclass
-class ArticleText:
-    title: str | None = None
-    published: str | None = None
-    """The publication day, ``YYYY-MM-DD``."""
-    authors: list[str] = field(default_factory=list)
-    language: str | None = None
-    text: str = ""
-
-    @property
-    def word_count(self) -> int:
-        """Words as publishers count them (:func:`archiver.words.count_words`: a
-        Chinese or Japanese character is one); counted by spaces before
-        Dec 2026, which gave a whole Japanese article a dozen words."""
-        return count_words(self.text)
 
 
 @dataclass

@@ -22,9 +22,9 @@ from enum import Enum
 from typing import Any
 from urllib.parse import urljoin
 
+from archiver.article import ArticleText
 from archiver.discovery.classifier import is_article
 from archiver.discovery.links import Requisite, feed_links, page_links, page_requisites
-from archiver.extraction import ArticleText, extract_article
 from archiver.page import CapturedPage
 from archiver.paywall import PaywallHints, PaywallVerdict
 
@@ -90,8 +90,11 @@ def analyse_page(
         analysis.is_article = True
         analysis.requisites = page_requisites(page)
         if depth is Depth.FULL:
-            analysis.article = extract_article(page)
-            from archiver.paywall.detector import detect_paywall  # in the worker only
+            # Imported in the worker only: the crawling process never extracts
+            # nor detects, so it never imports trafilatura and the paywall rules.
+            from archiver.extraction import extract_article
+            from archiver.paywall.detector import detect_paywall
 
+            analysis.article = extract_article(page)
             analysis.paywall = detect_paywall(page, analysis.article, hints)
     return analysis

@@ -35,8 +35,8 @@ from typing import TYPE_CHECKING, Any
 
 from archiver import __version__
 from archiver.analysis import PageAnalysis
+from archiver.article import ArticleText
 from archiver.capture.link import RecordLink
-from archiver.extraction import ArticleText
 from archiver.languages import LANGUAGES_DIR
 from archiver.paywall.data import DATA_DIR
 from archiver.paywall.verdict import PaywallVerdict

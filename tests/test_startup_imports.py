@@ -13,7 +13,7 @@ import json
 import subprocess
 import sys
 
-NOT_IMPORTED = ("extruct", "archiver.paywall.detector", "aiohttp")
+NOT_IMPORTED = ("extruct", "archiver.paywall.detector", "aiohttp", "trafilatura")
 
 LOAD_THE_CRAWL = f"""
 import json, sys

@@ -13,8 +13,8 @@ from __future__ import annotations
 from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 
+from archiver.article import ArticleText
 from archiver.catalog.extension import required_catalog_store
-from archiver.extraction import ArticleText
 from archiver.paywall.verdict import PaywallVerdict
 from archiver.reuse import detector_version, stored_article
 
