@@ -53,8 +53,10 @@ class AccessExpectation:
         self.expect_all = (settings.get("ARCHIVER_EXPECT_ACCESS") or "").lower() == "full"
         self.after = max(1, settings.getint("ARCHIVER_EXPECT_ACCESS_AFTER"))
         self.cookies_file: str = settings.get("ARCHIVER_COOKIES_FILE") or ""
-        self.streaks: dict[str, list[str]] = {}
-        self.stopped: dict[str, str] = {}
+        self.streaks: dict[str, list[tuple[str, str]]] = {}
+        """Per site, the current run of gated verdicts as ``(fetched_at, url)``."""
+        self.stopped: dict[str, tuple[str, str]] = {}
+        """Per stopped site, its earliest-fetched gated capture known so far."""
         self.expecting = self.expect_all
         """Full access expected anywhere (set when the spider opens, its sites known):
         when not, items are not looked at at all."""
@@ -104,21 +106,35 @@ class AccessExpectation:
         verdict = adapter.get("paywall")
         url = adapter.get("url") or response.url
         site, expected = self._site(url)
-        if verdict is None or not expected or site in self.stopped:
+        if verdict is None or not expected:
             return
-        if not PaywallVerdict.from_dict(verdict).detected:
+        detected = PaywallVerdict.from_dict(verdict).detected
+        capture = (adapter.get("fetched_at") or "", url)
+        # Verdicts come back in the order analysis finishes them (one worker per
+        # core), not the order pages were fetched: the site's first gated capture
+        # is the earliest WARC-Date (to the microsecond) among its gated verdicts,
+        # and one that was still being analysed when the site stopped may move it.
+        if site in self.stopped:
+            if detected and capture < self.stopped[site]:
+                self._lost(site, capture)
+            return
+        if not detected:
             self.streaks.pop(site, None)
             return
         self.stats.inc_value("archiver/access/gated")
         streak = self.streaks.setdefault(site, [])
-        streak.append(url)
+        streak.append(capture)
         if len(streak) < self.after:
             return
-        self.stopped[site] = streak[0]
+        self._lost(site, min(streak))
         self.stats.inc_value("archiver/access/sites_lost")
-        self.stats.set_value(LOST_STAT_PREFIX + site, streak[0])
         logger.error(
             "%s: %d gated captures in a row, the first %s, although full access is "
             "expected (ARCHIVER_EXPECT_ACCESS): check the subscription's cookies "
             "(ARCHIVER_COOKIES_FILE); the site's remaining requests are dropped",
-            site, len(streak), streak[0])
+            site, len(streak), self.stopped[site][1])
+
+    def _lost(self, site: str, first: tuple[str, str]) -> None:
+        """Record ``site`` as stopped, ``first`` its earliest gated capture so far."""
+        self.stopped[site] = first
+        self.stats.set_value(LOST_STAT_PREFIX + site, first[1])

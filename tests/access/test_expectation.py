@@ -5,7 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from scrapy.utils.test import get_crawler
+
 from archiver.access.cookies import browser_cookies, load_cookie_file
+from archiver.access.expectation import LOST_STAT_PREFIX, AccessExpectation
+from archiver.items import ArticleItem
+from archiver.paywall.verdict import PaywallVerdict
 from tests.access.site import ARTICLES, gating_site
 from tests.crawling import FAST, CrawlOutput, run_archiver
 
@@ -34,13 +39,17 @@ def test_site_that_starts_gating_is_stopped_and_the_run_fails(tmp_path: Path):
     assert process.returncode == 1, process.stderr[-3000:]
     assert f"access lost, ledger:  gated from {first_gated}\n" in process.stdout, process.stdout
     assert "failed (expected full access lost on ledger)" in process.stdout
-    assert f"ledger: {AFTER} gated captures in a row, the first {first_gated}" in process.stderr
+    # The log line names the earliest gated capture judged when the site stopped; the
+    # summary's, that of all its gated verdicts (workers finish out of order).
+    assert f"ledger: {AFTER} gated captures in a row, the first {base_url}/news/" in process.stderr
     # Stopped once AFTER verdicts in a row were gated: what was downloaded ahead of
     # those verdicts is still archived and judged, the rest of the site is not fetched.
     gated_served = [path for path, gated in log.served if gated]
     assert len(gated_served) >= AFTER
     assert len(log.served) < ARTICLES, log.served
-    gated_items = [i["url"] for i in crawl.items() if i["paywall"]["detected"]]
+    # Items follow the order analysis finishes; the pages' WARC-Dates, the order served.
+    gated_items = [i["url"] for i in sorted(crawl.items(), key=lambda i: i["fetched_at"])
+                   if i["paywall"]["detected"]]
     assert gated_items[:AFTER] == [base_url + p for p in gated_served[:AFTER]]
     # The subscription cookie went to the site, and into no request record.
     assert all(cookie == "session=subscriber-42" for cookie in log.cookies), log.cookies
@@ -76,3 +85,29 @@ def test_unreadable_cookies_file_is_refused_before_crawling(tmp_path: Path):
     assert process.returncode == 2
     assert process.stderr.startswith(f"archiver crawl: {bad}: not a Netscape cookies.txt file"), (
         process.stderr)
+
+
+def test_first_gated_capture_is_the_earliest_fetched_not_the_first_judged():
+    """Analysis workers finish out of order: the site's first gated URL is the
+    earliest WARC-Date among its gated verdicts, even one judged after the stop."""
+    crawler = get_crawler(settings_dict={"ARCHIVER_EXPECT_ACCESS": "full",
+                                         "ARCHIVER_EXPECT_ACCESS_AFTER": 2})
+    crawler.stats.open_spider()
+    expectation = AccessExpectation.from_crawler(crawler)
+    lost = LOST_STAT_PREFIX + "news.example"
+
+    def judged(path: str, fetched_at: str, detected: bool) -> None:
+        url = f"https://news.example/{path}"
+        verdict = PaywallVerdict(detected=detected, kind="hard" if detected else None)
+        item = ArticleItem(url=url, final_url=url, status=200, paywall=verdict.to_dict(),
+                           fetched_at=f"2026-12-01T10:00:01.{fetched_at}Z")
+        expectation.item_scraped(item, None, None)
+
+    judged("c", "000300", True)
+    judged("b", "000200", True)
+    assert crawler.stats.get_value(lost) == "https://news.example/b"
+    judged("a", "000100", True)  # fetched first, judged after the stop
+    judged("free", "000050", False)
+    judged("d", "000400", True)
+    assert crawler.stats.get_value(lost) == "https://news.example/a"
+    assert crawler.stats.get_value("archiver/access/sites_lost") == 1
