@@ -7,7 +7,8 @@ detection adds no parse and no second extraction to the crawl.
 
 from __future__ import annotations
 
-from archiver.extraction import ArticleText, extract_article
+from archiver.article import ArticleText
+from archiver.extraction import extract_article
 from archiver.page import CapturedPage
 from archiver.paywall.declarations import read_declaration
 from archiver.paywall.facts import PageFacts
@@ -18,10 +19,10 @@ from archiver.paywall.rendered import RenderedFacts, find_rendered_signals
 from archiver.paywall.response import find_response_signals
 from archiver.paywall.scoring import score
 from archiver.paywall.structure import find_structure
-from archiver.paywall.text import count_words
 from archiver.paywall.truncation import expected_words, find_short_teaser, find_truncation
 from archiver.paywall.vendors import find_vendors
 from archiver.paywall.verdict import PaywallVerdict, Signal
+from archiver.words import count_words
 
 
 def detect_paywall(

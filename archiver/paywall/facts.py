@@ -14,11 +14,12 @@ from functools import cached_property
 
 from lxml import etree
 
-from archiver.extraction import ArticleText
+from archiver.article import ArticleText
 from archiver.page import CapturedPage
 from archiver.paywall.regions import Region, Regions, hides
-from archiver.paywall.text import PageText, count_words
+from archiver.paywall.text import PageText
 from archiver.paywall.weights import limits
+from archiver.words import count_words
 
 # A container holding this share of the article's words wraps the article.
 _WRAPPER_SHARE = 0.5

@@ -21,9 +21,9 @@ from lxml import etree
 from archiver.paywall.facts import PageFacts
 from archiver.paywall.regions import describe, is_chrome, is_hidden
 from archiver.paywall.response import wall_url
-from archiver.paywall.text import count_words
 from archiver.paywall.verdict import Signal
 from archiver.paywall.weights import limits, signal
+from archiver.words import count_words
 
 _MIN_GATE_WORDS = 3
 # What a link to each kind of wall page says the wall asks for (``scoring.wall_kind``).

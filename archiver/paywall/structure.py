@@ -34,9 +34,9 @@ from archiver.paywall.data import load
 from archiver.paywall.facts import PageFacts
 from archiver.paywall.regions import describe, is_hidden, names_a_gate
 from archiver.paywall.response import wall_url
-from archiver.paywall.text import count_words
 from archiver.paywall.verdict import Signal
 from archiver.paywall.weights import signal
+from archiver.words import count_words
 
 # How many elements after the article's last line are looked at: a wall stands
 # right after the teaser; further down come related stories and the footer.

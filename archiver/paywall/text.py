@@ -16,7 +16,6 @@ from typing import Literal
 from lxml import etree
 
 from archiver.paywall.data import load
-from archiver.words import count_words as count_words  # the paywall signals' count
 
 Placement = Literal["body", "after_body", "elsewhere"]
 

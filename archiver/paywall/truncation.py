@@ -16,9 +16,9 @@ from typing import Any
 
 from archiver.paywall.data import load
 from archiver.paywall.facts import PageFacts
-from archiver.paywall.text import count_words
 from archiver.paywall.verdict import Signal
 from archiver.paywall.weights import limits, signal
+from archiver.words import count_words
 
 _TAG = re.compile(r"<[^>]*>")  # some publishers put HTML in articleBody
 _ELLIPSIS = re.compile(r"(?:\.\.\.|…|\[\.\.\.\]|\(\.\.\.\))\s*$")

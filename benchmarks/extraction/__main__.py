@@ -37,7 +37,8 @@ from pathlib import Path
 from typing import Any
 
 from archiver import extraction
-from archiver.extraction import ArticleText, PageMetadata, extract_article, page_metadata
+from archiver.article import ArticleText
+from archiver.extraction import PageMetadata, extract_article, page_metadata
 from archiver.page import CapturedPage
 from archiver.paywall import detect_paywall
 

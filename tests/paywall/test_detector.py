@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from archiver.extraction import ArticleText
+from archiver.article import ArticleText
 from archiver.page import CapturedPage
 from archiver.paywall import PaywallHints, PaywallVerdict, detect_paywall
 from archiver.paywall.data import load
