@@ -1,5 +1,3 @@
-import sys
+from archiver.cli import run
 
-from archiver.cli import main
-
-sys.exit(main())
+run()

@@ -15,8 +15,10 @@ traceback is shown only with ``--debug``.
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import sys
+from typing import NoReturn
 
 from archiver import __version__
 from archiver.console.errors import UsageError, describe_os_error
@@ -75,5 +77,21 @@ def main(argv: list[str] | None = None) -> int:
         return ExitCode.FAILED
 
 
+def run() -> NoReturn:
+    """The ``archiver`` process (its script and ``python -m archiver``): :func:`main`, then
+    exit with its code.
+
+    What is still alive is frozen out of the cyclic collector first (:func:`gc.freeze`):
+    the interpreter's collections at exit walked the whole heap again, 0.35-0.45 s of
+    CPU after a crawl of one article (a quarter of a short recrawl's, load 6-7), only to
+    find what the process's end releases anyway. Files and logs are closed before this
+    (Scrapy at the spider's close, :mod:`logging` and :mod:`atexit` handlers still run).
+    :func:`main` called in a process that goes on (tests) leaves the collector alone.
+    """
+    code = main()
+    gc.freeze()
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -6,6 +6,8 @@ import gzip
 import json
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 from archiver.demo.server import Route, serve
@@ -107,3 +109,15 @@ def test_max_pages_and_crawl_id(tmp_path: Path):
     assert all(path.name.startswith("nightly-") for path in result.warc_files)
     assert len([r for r in result.records() if r.rec_type == "response"]) < 40, "stopped early"
     assert {item["crawl_id"] for item in result.items()} == {"nightly"}
+
+
+def test_the_process_exits_with_the_verbs_code_and_its_heap_frozen():
+    """``archiver`` / ``python -m archiver`` freeze what is alive before the interpreter's
+    exit (its collections walked the whole heap again), and still exit with the verb's code
+    and run the exit handlers."""
+    script = ("import atexit, gc\nfrom archiver import cli\n"
+              "atexit.register(lambda: print(gc.get_freeze_count()))\n"
+              "cli.main = lambda: 3\ncli.run()")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 3, done.stderr
+    assert int(done.stdout) > 10_000
