@@ -40,13 +40,11 @@ class AnalysisPool:
         processes = default_processes() if setting in (None, "") else int(setting)
         if processes <= 0:
             raise NotConfigured("ARCHIVER_ANALYSIS_PROCESSES is 0: analysing in threads")
-        # spawn, not fork: forking a process that runs a reactor and threads is unsafe.
-        self.executor = ProcessPoolExecutor(
-            processes,
-            mp_context=ShieldedSpawnContext(),
-            initializer=init_worker,
-            initargs=(os.getpid(),),
-        )
+        self.processes = processes
+        self.executor: ProcessPoolExecutor | None = None
+        """Made for the first page sent (:meth:`_executor`): an unchanged recrawl that
+        reuses every stored analysis then starts no pool (its queues and semaphores
+        start multiprocessing's resource tracker, a Python process of its own)."""
         crawler.signals.connect(self.engine_stopped, signal=signals.engine_stopped)
 
     @classmethod
@@ -66,10 +64,22 @@ class AnalysisPool:
             else:
                 deferred.errback(error)
 
-        self.executor.submit(in_worker, function, *args).add_done_callback(
+        self._executor().submit(in_worker, function, *args).add_done_callback(
             lambda future: reactor.callFromThread(settle, future)
         )
         return deferred
 
+    def _executor(self) -> ProcessPoolExecutor:
+        if self.executor is None:
+            # spawn, not fork: forking a process that runs a reactor and threads is unsafe.
+            self.executor = ProcessPoolExecutor(
+                self.processes,
+                mp_context=ShieldedSpawnContext(),
+                initializer=init_worker,
+                initargs=(os.getpid(),),
+            )
+        return self.executor
+
     def engine_stopped(self) -> None:
-        self.executor.shutdown(wait=True, cancel_futures=True)
+        if self.executor is not None:
+            self.executor.shutdown(wait=True, cancel_futures=True)

@@ -68,3 +68,24 @@ def test_a_worker_imports_neither_scrapy_nor_twisted():
     done = subprocess.run([sys.executable, "-c", script], input=task, capture_output=True,
                           check=True)
     assert done.stdout.decode().strip() == "[]", done.stderr.decode()[-2000:]
+
+
+def test_the_pool_starts_processes_only_for_a_first_page():
+    """A crawl that sends no page to a worker (an unchanged recrawl reusing every stored
+    analysis) starts no process; the first page starts the pool, which then analyses."""
+    script = (
+        "import multiprocessing.resource_tracker as tracker\n"
+        "from scrapy.utils.test import get_crawler\n"
+        "from twisted.internet import reactor\n"
+        "from archiver.analysispool import AnalysisPool\n"
+        "pool = AnalysisPool(get_crawler(settings_dict={'ARCHIVER_ANALYSIS_PROCESSES': 1}))\n"
+        "print(tracker._resource_tracker._pid is None)\n"
+        "results = []\n"
+        "pool.run(len, 'page').addCallback(results.append).addBoth(lambda _: reactor.stop())\n"
+        "reactor.run()\n"
+        "pool.engine_stopped()\n"
+        "print(results, tracker._resource_tracker._pid is not None)\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split("\n")[:2] == ["True", "[4] True"]
