@@ -196,8 +196,14 @@ class RecrawlMiddleware:
         try:
             if source is None:
                 raise FileNotFoundError("no longer anywhere the catalog knows")
-            http_headers, payload = await maybe_deferred_to_future(
-                deferToThread(self.earlier.read, source))
+            if source.remote:
+                http_headers, payload = await maybe_deferred_to_future(
+                    deferToThread(self.earlier.read, source))
+            else:
+                # A local record is one seek and one gzip member (0.1-1 ms of CPU): read
+                # here, as the capture middleware writes records, since handing it to a
+                # thread and back cost more (0.17 ms a 304 on the generated site, load 7).
+                http_headers, payload = self.earlier.read(source)
         except (OSError, ValueError, StopIteration, ArchiveLoadFailed) as error:
             logger.warning(
                 "%s: 304 Not Modified, but its earlier capture %s@%d cannot be read (%s); "

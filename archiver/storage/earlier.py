@@ -9,8 +9,8 @@ local file, from the path the catalog names (a shared file system), or with
 one ranged GET of the ``s3://`` object: a few kilobytes, never the whole file.
 
 Finding a record asks the catalog and must run on the reactor thread (the
-catalog session is not thread-safe); reading it touches no catalog and runs in
-a thread.
+catalog session is not thread-safe); reading it touches no catalog, so a ranged
+GET runs in a thread.
 """
 
 from __future__ import annotations
