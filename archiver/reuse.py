@@ -101,7 +101,7 @@ def reusable_analysis(
         verdict is None
         or verdict.extracted is None
         or verdict.detector_version != detector_version()
-        or verdict.capture.payload_digest != link.payload_digest
+        or verdict.payload_digest != link.payload_digest
     ):
         return None
     return StoredAnalysis(ArticleText(**verdict.extracted),

@@ -12,6 +12,7 @@ import socket
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,8 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.orm import Session, contains_eager, joinedload
+from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.util import identity_key
 from warcio.timeutils import datetime_to_iso_date, iso_date_to_datetime
 
 from archiver.capture.link import Original, RecordLink
@@ -138,11 +140,35 @@ ANY_CAPTURE_OF_URL = select(Capture.id).where(Capture.url == bindparam("url")).l
 ANY_ORIGINAL_FOR_DIGEST = select(Capture.id).where(
     Capture.payload_digest == bindparam("digest"), Capture.record_type == "response").limit(1)
 ANY_ARTICLE_OF_URL = select(Article.id).where(Article.url == bindparam("url"))
+# An article's latest verdict, read in Core: the spider asks for it on every unchanged
+# article, and the ORM's load of a verdict with its article cost 320 us where this
+# costs 70 (SQLite, 600-article catalog, load 7); nothing is written through it.
 LATEST_VERDICT = (
-    select(Verdict).join(Verdict.article).options(contains_eager(Verdict.article))
+    select(Verdict.id, Verdict.article_id, Verdict.capture_id, Capture.payload_digest,
+           Verdict.detector_version, Verdict.verdict, Verdict.extracted)
+    .join(Verdict.article).join(Verdict.capture)
     .where(Article.url == bindparam("url"))
     .order_by(Verdict.observed_at.desc(), Verdict.id.desc()).limit(1)
 )
+ARTICLE_SEEN = (
+    update(Article.__table__).where(Article.id == bindparam("article_id"))
+    .values(final_url=bindparam("final_url"), title=bindparam("title"),
+            last_seen=bindparam("last_seen"))
+)
+
+
+@dataclass(frozen=True)
+class StoredVerdict:
+    """An article's verdict as :meth:`CatalogStore.last_verdict` reads it."""
+
+    id: int
+    article_id: int
+    capture_id: int
+    payload_digest: str
+    """The payload digest of the capture the verdict was made on."""
+    detector_version: str | None
+    verdict: dict[str, Any]
+    extracted: dict[str, Any] | None
 
 
 def original_of(row: Capture) -> Original:
@@ -181,7 +207,7 @@ class CatalogStore:
         spider and two item pipelines each ask for a page's capture within moments of
         one another, and answered here they cost no query. Bounded, so a long crawl
         holds no more rows than :data:`RECENT_CAPTURES`."""
-        self._latest_verdicts: OrderedDict[str, Verdict | None] = OrderedDict()
+        self._latest_verdicts: OrderedDict[str, StoredVerdict | None] = OrderedDict()
         """Each URL's latest verdict, as :meth:`last_verdict` found it, until one is
         recorded for it: the spider asks before reusing a stored analysis, and the
         verdict record pipeline again for the same page."""
@@ -383,19 +409,29 @@ class CatalogStore:
         self, crawl_id: str, capture: Capture, url: str, final_url: str | None,
         title: str | None, verdict: PaywallVerdict | None,
         detector_version: str | None = None, extracted: Mapping[str, Any] | None = None,
-    ) -> Article:
+    ) -> None:
         """Upsert the article and append its verdict to the history, with the
         detector version and extracted article it was made with (for reuse)."""
         latest = self._latest_verdicts.pop(url, None)
-        article = latest.article if latest is not None else self.article(url)
-        if article is None:
-            article = Article(url=url, first_seen=capture.fetched_at)
-            self.session.add(article)
+        article: Article | None = None
+        if latest is not None and (url in self._recorded_urls or identity_key(
+                Article, latest.article_id) in self.session.identity_map):
+            latest = None  # the session holds the article: update that object
+        if latest is not None:
+            # Found by the lookup, not loaded: updated in place, as the ORM would at flush.
+            self.session.connection().execute(ARTICLE_SEEN, {
+                "article_id": latest.article_id, "final_url": final_url, "title": title,
+                "last_seen": capture.fetched_at})
+        else:
+            article = self.article(url)
+            if article is None:
+                article = Article(url=url, first_seen=capture.fetched_at)
+                self.session.add(article)
+            article.final_url, article.title = final_url, title
+            article.last_seen = capture.fetched_at
         self._recorded_urls.add(url)
-        article.final_url, article.title, article.last_seen = final_url, title, capture.fetched_at
         if verdict is not None:
-            self.session.add(Verdict(
-                article=article,
+            row = Verdict(
                 crawl_id=crawl_id,
                 capture=capture,
                 observed_at=capture.fetched_at,
@@ -408,10 +444,14 @@ class CatalogStore:
                 verdict=verdict.to_dict(),
                 detector_version=detector_version,
                 extracted=dict(extracted) if extracted is not None else None,
-            ))
-        return article
+            )
+            if article is not None:
+                row.article = article
+            else:
+                row.article_id = latest.article_id
+            self.session.add(row)
 
-    def last_verdict(self, url: str, excluding: Capture | None = None) -> Verdict | None:
+    def last_verdict(self, url: str, excluding: Capture | None = None) -> StoredVerdict | None:
         """The article's latest verdict, leaving out the one made on ``excluding``."""
         if url in self._latest_verdicts:
             latest = self._latest_verdicts[url]
@@ -425,12 +465,14 @@ class CatalogStore:
             return latest
         return self._latest_verdict(url, Verdict.capture_id != excluding.id)
 
-    def _latest_verdict(self, url: str, *where: Any) -> Verdict | None:
-        """The newest verdict, its article loaded with it (:meth:`record_article`
-        then updates that article without looking it up again)."""
-        with self._unflushed(url, self._recorded_urls):
-            statement = LATEST_VERDICT.where(*where) if where else LATEST_VERDICT
-            return self.session.scalar(statement, {"url": url})
+    def _latest_verdict(self, url: str, *where: Any) -> StoredVerdict | None:
+        """The newest verdict (:meth:`record_article` then updates its article by id,
+        without loading it)."""
+        if url in self._recorded_urls:
+            self.session.flush()  # a Core query sees only flushed rows
+        statement = LATEST_VERDICT.where(*where) if where else LATEST_VERDICT
+        row = self.session.connection().execute(statement, {"url": url}).first()
+        return StoredVerdict(*row) if row is not None else None
 
     def verdicts(self) -> list[Verdict]:
         """Every verdict observed, with its article and capture loaded."""
