@@ -42,8 +42,7 @@ from archiver.paywall.data import DATA_DIR
 from archiver.paywall.verdict import PaywallVerdict
 
 if TYPE_CHECKING:
-    from archiver.catalog.models import Capture
-    from archiver.catalog.store import CatalogStore
+    from archiver.catalog.store import CaptureRow, CatalogStore
     from archiver.sites import SiteConfig
 
 
@@ -115,11 +114,10 @@ def discovery_key(config: SiteConfig) -> str:
     return hashlib.sha256(made_with.encode()).hexdigest()[:16]
 
 
-def _payload_capture(store: CatalogStore, link: RecordLink, url: str) -> Capture | None:
+def _payload_capture(store: CatalogStore, link: RecordLink, url: str) -> CaptureRow | None:
     """The capture holding the payload ``link`` brought, if it is ``url``'s own (an
     identical payload found under another URL resolves its links differently)."""
-    record_id = (link.refers_to or link.location).record_id
-    capture = store.capture_by_record_id(record_id)
+    capture = store.stored_capture((link.refers_to or link.location).record_id)
     return capture if capture is not None and capture.url == url else None
 
 
@@ -150,4 +148,6 @@ def remember_discovery(
     kept = capture.discovery or {}
     judged = key if analysis.paywall is not None else kept.get("judged")
     if kept.get("key") != key or kept.get("judged") != judged:
-        capture.discovery = {"key": key, "judged": judged, **analysis.discovery()}
+        row = store.capture_by_record_id(capture.record_id)  # loaded, to be written
+        if row is not None:
+            row.discovery = {"key": key, "judged": judged, **analysis.discovery()}

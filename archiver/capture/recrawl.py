@@ -41,8 +41,7 @@ from warcio.statusandheaders import StatusAndHeaders
 
 from archiver.capture.link import LINK_META_KEY, PREVIOUS_META_KEY, Original, RecordLink
 from archiver.catalog.extension import required_catalog_store
-from archiver.catalog.models import Capture
-from archiver.catalog.store import original_of, utcnow
+from archiver.catalog.store import StoredCapture, original_of, utcnow
 from archiver.durations import EXAMPLES, parse_duration
 from archiver.layout import OutputLayout
 from archiver.storage.earlier import EarlierRecords
@@ -143,7 +142,7 @@ class RecrawlMiddleware:
         if latest.status in CONDITIONAL_STATUSES:
             self._make_conditional(request, latest)
 
-    def _lastmod_is_newer(self, request: Request, latest: Capture) -> bool:
+    def _lastmod_is_newer(self, request: Request, latest: StoredCapture) -> bool:
         lastmod = request.meta.get(LASTMOD_META_KEY)
         if lastmod is None:
             return False
@@ -153,7 +152,7 @@ class RecrawlMiddleware:
             logger.warning("%s: ignoring unreadable sitemap lastmod %r", request.url, lastmod)
             return False
 
-    def _skip_if_fresh(self, request: Request, latest: Capture) -> None:
+    def _skip_if_fresh(self, request: Request, latest: StoredCapture) -> None:
         if self.revisit_after is not None and utcnow() - latest.fetched_at >= self.revisit_after:
             return
         self.stats.inc_value("archiver/recrawl/skipped_fresh")
@@ -162,7 +161,7 @@ class RecrawlMiddleware:
             "fetched again yet (ARCHIVER_REVISIT_AFTER)"
         )
 
-    def _make_conditional(self, request: Request, latest: Capture) -> None:
+    def _make_conditional(self, request: Request, latest: StoredCapture) -> None:
         payload = latest.payload_capture
         if payload.status != 200 or self.earlier.locate(payload.warc_filename) is None:
             return

@@ -69,7 +69,7 @@ class EarlierRecords:
 
     def source(self, original: Original) -> RecordSource | None:
         location = self.locate(original.filename)
-        capture = self.store.capture_by_record_id(original.record_id)
+        capture = self.store.stored_capture(original.record_id)
         if location is None or capture is None:
             return None
         return RecordSource(location, original.offset, capture.warc_length)
