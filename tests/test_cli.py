@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from archiver.demo.server import Route, serve
+from archiver.run.collector import CRAWL_THRESHOLDS
 from tests.crawling import Record, crawl, read_records, run_archiver
 from tests.test_capture import article
 
@@ -112,12 +113,15 @@ def test_max_pages_and_crawl_id(tmp_path: Path):
 
 
 def test_the_process_exits_with_the_verbs_code_and_its_heap_frozen():
-    """``archiver`` / ``python -m archiver`` freeze what is alive before the interpreter's
-    exit (its collections walked the whole heap again), and still exit with the verb's code
-    and run the exit handlers."""
+    """``archiver`` / ``python -m archiver`` run the verb at the crawl's collector
+    thresholds and freeze what is alive before the interpreter's exit (its collections
+    walked the whole heap again), and still exit with the verb's code and run the exit
+    handlers."""
     script = ("import atexit, gc\nfrom archiver import cli\n"
               "atexit.register(lambda: print(gc.get_freeze_count()))\n"
-              "cli.main = lambda: 3\ncli.run()")
+              "cli.main = lambda: print(*gc.get_threshold()) or 3\ncli.run()")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert done.returncode == 3, done.stderr
-    assert int(done.stdout) > 10_000
+    thresholds, frozen = done.stdout.splitlines()
+    assert tuple(map(int, thresholds.split())) == CRAWL_THRESHOLDS
+    assert int(frozen) > 10_000
