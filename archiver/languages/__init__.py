@@ -30,7 +30,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from archiver.yamlfiles import load_yaml
 
 LANGUAGES_DIR = Path(__file__).parent
 SECTIONS = ("prompts", "wall_urls", "currencies", "hub_words")
@@ -44,7 +44,7 @@ def languages() -> tuple[dict[str, Any], ...]:
     found = []
     for path in sorted(LANGUAGES_DIR.glob("*.yaml")):
         with path.open(encoding="utf-8") as handle:
-            found.append(yaml.safe_load(handle))
+            found.append(load_yaml(handle))
     return tuple(found)
 
 

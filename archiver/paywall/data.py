@@ -11,7 +11,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from archiver.yamlfiles import load_yaml
 
 DATA_DIR = Path(__file__).with_name("data")
 
@@ -21,5 +21,5 @@ def load(name: str) -> Any:
     """The parsed content of ``data/<name>.yaml``."""
     path = DATA_DIR / f"{name}.yaml"
     with path.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+        return load_yaml(handle)
 

@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-import yaml
+from archiver.yamlfiles import load_yaml
 
 DATA_FILE = Path(__file__).with_name("data") / "consent.yaml"
 Policy = Literal["reject", "accept", "off"]
@@ -39,7 +39,7 @@ class ConsentManager:
 @cache
 def managers() -> tuple[ConsentManager, ...]:
     with DATA_FILE.open(encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)["managers"]
+        data = load_yaml(handle)["managers"]
     return tuple(
         ConsentManager(name, *(tuple(entry[key]) for key in
                                ("banner", "reject", "dismiss", "accept")))

@@ -15,6 +15,7 @@ import yaml
 from pydantic import ValidationError
 
 from archiver.sites.config import SiteConfig
+from archiver.yamlfiles import load_yaml
 
 SUFFIXES = (".yaml", ".yml")
 
@@ -72,7 +73,7 @@ def _problems(path: Path, error: ValidationError) -> list[ConfigProblem]:
 def load_site(path: Path) -> SiteConfig:
     """Read and validate one config file; :class:`SiteConfigError` if it is unusable."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except OSError as error:
         raise SiteConfigError([ConfigProblem(path, "", f"cannot read: {error.strerror}")]) from None
     except (yaml.YAMLError, UnicodeDecodeError) as error:

@@ -73,9 +73,26 @@ def test_a_site_config_cannot_run_code(tmp_path: Path):
 def test_no_module_unpickles_or_loads_yaml_unsafely():
     """Scrapy's JOBDIR queues are the one pickle store: written and read by the operator's
     own runs in the output directory. Our code neither pickles nor loads YAML unsafely."""
-    unsafe = re.compile(r"pickle\.loads?\(|yaml\.(unsafe_)?load\(|yaml\.full_load|marshal\.")
+    unsafe = re.compile(r"pickle\.loads?\(|yaml\.(unsafe_)?load\((?!source, Loader=SAFE_LOADER\))"
+                        r"|yaml\.full_load|marshal\.")
     offenders = [f"{path}:{n}" for folder in ("archiver", "spiders")
                  for path in sorted((ROOT / folder).rglob("*.py"))
                  for n, line in enumerate(path.read_text().splitlines(), 1)
                  if unsafe.search(line)]
     assert offenders == []
+
+
+def test_the_one_yaml_load_builds_plain_data_only(tmp_path: Path):
+    """archiver.yamlfiles' ``yaml.load`` (libyaml's parser when there) constructs as
+    ``yaml.safe_load`` does: a Python tag is refused, nothing runs."""
+    import yaml
+
+    from archiver.yamlfiles import SAFE_LOADER, load_yaml
+
+    assert issubclass(SAFE_LOADER, yaml.constructor.SafeConstructor)
+    assert not issubclass(SAFE_LOADER, yaml.constructor.FullConstructor)
+    marker = tmp_path / "ran"
+    with pytest.raises(yaml.constructor.ConstructorError):
+        load_yaml(f"!!python/object/apply:os.system ['touch {marker}']\n")
+    assert not marker.exists()
+    assert load_yaml("a: [1, 2.5, x]\n") == {"a": [1, 2.5, "x"]}
