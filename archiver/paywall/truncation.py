@@ -81,24 +81,15 @@ def find_short_teaser(visible: int, signals: list[Signal]) -> list[Signal]:
     """A short text followed by something a wall puts there (``weights.yaml``
     ``teaser_walls``: a paywall box, an empty placeholder, a sign-up form, a
     subscribe link, a prompt), weighed by how short the text is on a log scale:
-    0 at ``short_teaser_words``, the full weight at ``very_short_words`` and
+    0 at ``short_text_words``, the full weight at ``very_short_words`` and
     below. A yes/no "short" cannot tell a 60-word teaser from a 180-word brief,
     and the model is linear in its inputs: on the real corpus's tuning split, 2
     free pages and 6 walled ones have under 80 words, 59 free and 3 walled
     120-200. Length alone is not a wall: no free page of the corpus is under 71
     words (its free pages are complete articles), so a weight for shortness
-    alone would call every brief walled.
-
-    The ramp starts at 300 words, not at the 200 of ``truncation.short_text``:
-    from 200, a 182-word preview with a join link after it weighed 0.06 and
-    the model could not tell it from no evidence. Measured (Dec 2026, nested
-    site-grouped cross-validation on the tuning split's sites, fundus and the
-    hand-made pages; the test split neither trains nor scores): the ramp from
-    200 words found 22 of 32 tuning walls with 2 false alarms; from 250, 23 with
-    1; from 300, 22 with 0; from 350, 23 with 1 (fundus 0 false alarms and 3 of
-    its 4 walls in each). See benchmarks/paywall/README.md, session 7."""
+    alone would call every brief walled."""
     rules = limits()
-    short, very = rules["short_teaser_words"], rules["very_short_words"]
+    short, very = rules["short_text_words"], rules["very_short_words"]
     if not 0 < visible < short:
         return []
     after = next((s for s in signals if s.weight > 0 and s.name in load("weights")["teaser_walls"]),

@@ -254,23 +254,3 @@ def test_another_storys_card_classed_paywall_is_no_wall_box():
     html = f"<html><body><article>{_long_article('body')}</article>{card}</body></html>"
     verdict = detect_paywall(CapturedPage("https://x.example/a", html.encode()))
     assert not evidence(verdict, "gate.element_after_body")
-
-
-def _preview(words: int) -> CapturedPage:
-    """A complete-looking text of about ``words`` words, then a join link after it."""
-    paragraphs = "".join(f"<p>Paragraph {i} of the preview, long enough to be read as text "
-                         f"by the extractor.</p>" for i in range(words // 14))
-    html = (f"<html><body><article>{paragraphs}</article>"
-            f"<a href='/login/join?source=/a'>Read the full article</a></body></html>")
-    return CapturedPage("https://x.example/a", html.encode())
-
-
-def test_a_wall_link_after_a_preview_weighs_more_the_shorter_the_preview():
-    """``gate.after_short_text`` ramps from 0 at 300 words (``short_teaser_words``)
-    to its full weight at 40: a 250-word preview with a join link after it is
-    evidence, less than a 100-word one; a 330-word text is not a teaser."""
-    weight = {words: max((s.weight for s in detect_paywall(_preview(words)).signals
-                          if s.name == "gate.after_short_text"), default=0.0)
-              for words in (100, 250, 330)}
-    assert 0.0 < weight[250] < weight[100] <= 1.0
-    assert weight[330] == 0.0
