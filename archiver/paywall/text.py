@@ -56,6 +56,8 @@ class PageText:
         owners: list[etree._Element] = []
         self._starts = starts
         self._owners = owners
+        # Bound once: the loop below runs for every element's start and end.
+        add_part, add_start, add_owner = parts.append, starts.append, owners.append
         length = 0
         blocks = _windows().block_tags
         body = tree.find("body")
@@ -68,15 +70,16 @@ class PageText:
             # call per text run: this walk is a fifth of the detector's time.
             pending = False
             walk = etree.iterwalk(body, events=("start", "end"))
+            skip_subtree = walk.skip_subtree
             for event, element in walk:
                 tag = element.tag
                 if tag.__class__ is not str:
                     tag = ""
-                if tag in blocks:
+                elif tag in blocks:
                     pending = True
                 if event == "start":
                     if tag in _SKIPPED_TAGS:
-                        walk.skip_subtree()
+                        skip_subtree()
                         continue
                     raw = element.text
                     if not raw or not tag:
@@ -96,9 +99,9 @@ class PageText:
                         text = " " + text
                     if raw[-1].isspace():
                         text += " "
-                    parts.append(text)
-                    starts.append(length)
-                    owners.append(owner)
+                    add_part(text)
+                    add_start(length)
+                    add_owner(owner)
                     length += len(text)
                 pending = False
         self.text = "".join(parts)
