@@ -158,7 +158,9 @@ class Regions:
         id, style or ``hidden`` attribute says so, with that ancestor; else
         ``furniture`` from the nearest furniture tag (``aside``, ``form``...), which
         paywall boxes use too; ``(None, None)`` for plain content."""
-        chain: list[etree._Element] = []
+        # Each node of the chain with its own region, so the way back down reads
+        # it rather than working it out again.
+        chain: list[tuple[etree._Element, Region | None]] = []
         found: tuple[Region | None, etree._Element | None] = (None, None)
         node: etree._Element | None = element
         while node is not None:
@@ -170,12 +172,12 @@ class Regions:
                 found = (own, node)
                 self._found[node] = found
                 break
-            chain.append(node)
+            chain.append((node, own))
             if node.tag in _layout().content_tags:
                 break
             node = node.getparent()
-        for visited in reversed(chain):
-            if found[0] is None and _own_region(visited) == "furniture":
+        for visited, own in reversed(chain):
+            if found[0] is None and own == "furniture":
                 found = ("furniture", visited)
             self._found[visited] = found
         return found
