@@ -399,6 +399,15 @@ class CatalogStore:
             return False
         return self.session.connection().execute(exists, params).first() is None
 
+    def _stored_row(self, statement: Any, params: dict[str, str], written: set[str]) -> Any:
+        """The first row of a Core query by one key (see :meth:`_unflushed`), or ``None``.
+        A Core query sees only flushed rows, so the session flushes first when this
+        process wrote rows under that key."""
+        (key,) = params.values()
+        if key in written:
+            self.session.flush()
+        return self.session.connection().execute(statement, params).first()
+
     def _unflushed(self, key: str, written: set[str]) -> AbstractContextManager[Any]:
         """How to run a query that reads only the rows of one kind with one ``key``
         (a URL, a payload digest).
@@ -417,9 +426,7 @@ class CatalogStore:
         original, read in the same query), both kept for :meth:`stored_capture` and
         :meth:`add_capture`: the capture middleware refers to the original when the 304
         comes, and the spider reads its stored discovery."""
-        if url in self._captured_urls:
-            self.session.flush()  # a Core query sees only flushed rows (:meth:`_unflushed`)
-        found = self.session.connection().execute(LATEST_CAPTURE, {"url": url}).first()
+        found = self._stored_row(LATEST_CAPTURE, {"url": url}, self._captured_urls)
         if found is None:
             return None
         width = len(STORED_CAPTURE_COLUMNS)
@@ -526,10 +533,8 @@ class CatalogStore:
     def _latest_verdict(self, url: str, *where: Any) -> StoredVerdict | None:
         """The newest verdict (:meth:`record_article` then updates its article by id,
         without loading it)."""
-        if url in self._recorded_urls:
-            self.session.flush()  # a Core query sees only flushed rows
         statement = LATEST_VERDICT.where(*where) if where else LATEST_VERDICT
-        row = self.session.connection().execute(statement, {"url": url}).first()
+        row = self._stored_row(statement, {"url": url}, self._recorded_urls)
         return StoredVerdict(*row) if row is not None else None
 
     def verdicts(self) -> list[Verdict]:
