@@ -11,6 +11,7 @@ start-up, an unchanged recrawl's included.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from archiver.words import count_words
 
@@ -24,7 +25,7 @@ class ArticleText:
     language: str | None = None
     text: str = ""
 
-    @property
+    @cached_property
     def word_count(self) -> int:
         """Words as publishers count them (:func:`archiver.words.count_words`: a
         Chinese or Japanese character is one); counted by spaces before

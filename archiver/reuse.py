@@ -47,7 +47,8 @@ if TYPE_CHECKING:
 
 
 PACKAGE_DIR = Path(__file__).parent
-ANALYSIS_CODE = ("paywall", "discovery", "page.py", "extraction.py", "analysis.py")
+ANALYSIS_CODE = ("paywall", "discovery", "page.py", "extraction.py", "analysis.py", "article.py",
+                 "words.py")
 """Modules and packages of ``archiver/`` whose code decides what an analysis stores."""
 
 
@@ -71,9 +72,26 @@ def detector_version() -> str:
     return f"{__version__}+{digest.hexdigest()[:12]}"
 
 
+WORD_COUNT = "word_count"
+"""The stored article's word count, kept beside its fields: recounting the stored text
+of every reused article was 2% of an unchanged recrawl's CPU."""
+
+
 def stored_article(article: ArticleText) -> dict[str, Any]:
-    """The extracted article as the catalog keeps it beside the verdict."""
-    return asdict(article)
+    """The extracted article as the catalog keeps it beside the verdict, with its word
+    count."""
+    return {**asdict(article), WORD_COUNT: article.word_count}
+
+
+def reused_article(stored: dict[str, Any]) -> ArticleText:
+    """The article :func:`stored_article` kept, its word count as stored (counted again
+    only for a catalog written before the count was kept)."""
+    fields = dict(stored)
+    count = fields.pop(WORD_COUNT, None)
+    article = ArticleText(**fields)
+    if count is not None:
+        article.word_count = count
+    return article
 
 
 @dataclass(frozen=True)
@@ -103,7 +121,7 @@ def reusable_analysis(
         or verdict.payload_digest != link.payload_digest
     ):
         return None
-    return StoredAnalysis(ArticleText(**verdict.extracted),
+    return StoredAnalysis(reused_article(verdict.extracted),
                           PaywallVerdict.from_dict(verdict.verdict))
 
 

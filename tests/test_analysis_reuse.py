@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+import archiver.article
 import archiver.reuse
 from archiver import __version__
 from archiver.demo.server import serve
@@ -64,6 +65,21 @@ def test_an_unchanged_recrawl_reuses_every_stored_analysis(runs):
     assert set(first) == set(ARTICLES)
     assert first["/news/a3"]["paywall"]["detected"], "the walled article keeps its verdict"
     assert articles(results["unchanged"], "unchanged", base) == first
+
+
+def test_a_reused_article_keeps_its_stored_word_count(runs, monkeypatch):
+    output, _, results = runs
+    counts = {item["url"]: item["word_count"] for item in results["first"].items()}
+    stored = catalog_rows(output, "SELECT a.url, v.article FROM verdicts v "
+                                  "JOIN articles a ON a.id = v.article_id")
+    assert {url: json.loads(article)["word_count"] for url, article in stored} == counts
+    monkeypatch.setattr(archiver.article, "count_words", _not_counted)
+    article = archiver.reuse.reused_article(json.loads(stored[0][1]))
+    assert article.word_count == counts[stored[0][0]] > 50
+
+
+def _not_counted(text: str) -> int:
+    raise AssertionError("a stored count is reused, not counted again")
 
 
 def test_every_verdict_records_the_detector_version(runs):

@@ -36,15 +36,17 @@ class CatalogPipeline:
             self.stats.inc_value("archiver/catalog/items_without_capture")
             return item
         verdict = adapter.get("paywall")
+        article = ArticleText(
+            title=adapter.get("title"), published=adapter.get("published"),
+            authors=list(adapter.get("authors") or []), language=adapter.get("language"),
+            text=adapter.get("text") or "",
+        )
+        if (count := adapter.get("word_count")) is not None:
+            article.word_count = count  # the item's, not counted again
         self.store.record_article(
             self.crawl_id, capture, adapter["url"], adapter.get("final_url"),
             adapter.get("title"), PaywallVerdict.from_dict(verdict) if verdict else None,
-            detector_version(),
-            stored_article(ArticleText(
-                title=adapter.get("title"), published=adapter.get("published"),
-                authors=list(adapter.get("authors") or []), language=adapter.get("language"),
-                text=adapter.get("text") or "",
-            )),
+            detector_version(), stored_article(article),
         )
         self.stats.inc_value("archiver/catalog/verdicts")
         return item
