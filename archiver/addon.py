@@ -99,6 +99,11 @@ LIMITS_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
     "archiver.capture.limits.BoundedHttpCompression": 590,
 }
+REPLAY_MIDDLEWARES = {
+    # Scrapy's meta refresh, which leaves a reused replayed page alone, in its place
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "archiver.capture.recrawl.ReplayMetaRefresh": 580,
+}
 
 PIPELINES = {
     "archiver.pipelines.CaptureLinkPipeline": 100,
@@ -170,7 +175,7 @@ class Archiver:
         settings["DOWNLOADER_MIDDLEWARES"].setdefault(RECRAWL_MIDDLEWARE, RECRAWL_PRIORITY)
         settings["DOWNLOADER_MIDDLEWARES"].setdefault(ACCESS_MIDDLEWARE, ACCESS_PRIORITY)
         settings["DOWNLOADER_MIDDLEWARES"].setdefault(NETPOLICY_MIDDLEWARE, NETPOLICY_PRIORITY)
-        for middleware, priority in LIMITS_MIDDLEWARES.items():
+        for middleware, priority in {**LIMITS_MIDDLEWARES, **REPLAY_MIDDLEWARES}.items():
             settings["DOWNLOADER_MIDDLEWARES"].setdefault(middleware, priority)
         settings["EXTENSIONS"].setdefault(CATALOG_EXTENSION, 0)
         settings["EXTENSIONS"].setdefault(ANALYSIS_POOL_EXTENSION, 0)

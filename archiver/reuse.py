@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from archiver import __version__
-from archiver.analysis import PageAnalysis
+from archiver.analysis import PageAnalysis, reuse_stored
 from archiver.article import ArticleText
 from archiver.capture.link import RecordLink
 from archiver.languages import LANGUAGES_DIR
@@ -151,6 +151,34 @@ def stored_discovery(
     if not stored or stored.get("key") != key:
         return None
     return PageAnalysis.from_discovery(stored)
+
+
+@dataclass(frozen=True)
+class StoredPage:
+    """What the catalog still holds of an unchanged page (a revisit) of ``url``."""
+
+    url: str
+    analysis: StoredAnalysis | None
+    """Its stored verdict and article, made from this payload by this detector version."""
+    reused: PageAnalysis | None
+    """Its whole analysis when nothing is left to parse: the stored discovery, and for
+    an article analysed in full its stored verdict and article too."""
+
+
+def stored_page(
+    store: CatalogStore, link: RecordLink | None, url: str, key: str, full: bool
+) -> StoredPage:
+    """What of an unchanged page's analysis can be reused (``link`` its capture, ``key``
+    its site's discovery key, ``full`` an article is to be extracted and judged)."""
+    if link is None or link.record_type != "revisit":
+        return StoredPage(url, None, None)
+    discovered = stored_discovery(store, link, url, key)
+    wants_analysis = full and (discovered is None or discovered.is_article)
+    analysis = reusable_analysis(store, url, link, key) if wants_analysis else None
+    reused = discovered
+    if discovered is not None and discovered.is_article and full:
+        reused = reuse_stored(discovered, analysis) if analysis is not None else None
+    return StoredPage(url, analysis, reused)
 
 
 def remember_discovery(

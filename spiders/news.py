@@ -34,9 +34,10 @@ from archiver.analysis import (
     reuse_stored,
 )
 from archiver.analysispool import AnalysisPool
-from archiver.capture.link import LINK_META_KEY
+from archiver.capture.link import DISCOVERY_KEY_META_KEY, LINK_META_KEY, STORED_PAGE_META_KEY
 from archiver.capture.recrawl import with_lastmod
 from archiver.catalog.extension import catalog_store
+from archiver.catalog.store import CatalogStore
 from archiver.discovery.classifier import url_date
 from archiver.discovery.feeds import feed_entries
 from archiver.discovery.freshness import Freshness, parse_since
@@ -50,13 +51,7 @@ from archiver.discovery.sitemaps import (
 )
 from archiver.paywall import PaywallHints
 from archiver.render.extension import Renderer
-from archiver.reuse import (
-    StoredAnalysis,
-    discovery_key,
-    remember_discovery,
-    reusable_analysis,
-    stored_discovery,
-)
+from archiver.reuse import StoredPage, discovery_key, remember_discovery, stored_page
 from archiver.sites import SiteConfig, load_sites, sites_dir
 from archiver.sites.config import REQUISITE_KINDS
 
@@ -94,6 +89,9 @@ class NewsSpider(scrapy.Spider):
         # treat the same URL differently as a page (offsite rules) and as a requisite.
         self.requested_pages: set[str] = set()
         self.requested_requisites: set[str] = set()
+        self.replay_keys: dict[str, str | None] = {}
+        """Each site's discovery key as its page requests carry it to the recrawl
+        middleware (``None``: not sent, the page is analysed or rendered again)."""
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -150,7 +148,20 @@ class NewsSpider(scrapy.Spider):
         meta = {SITE_META: scope.name, HOPS_META: hops, **meta}
         if self.slot_name(scope) in self.slots and scope.owns(url):
             meta["download_slot"] = self.slot_name(scope)
+        if callback == self.parse_page and (key := self._replay_key(scope)) is not None:
+            meta[DISCOVERY_KEY_META_KEY] = key
         return scrapy.Request(url, callback=callback, priority=priority, meta=meta)
+
+    def _replay_key(self, scope: SiteScope) -> str | None:
+        """The discovery key under which the recrawl middleware may look up a replayed
+        page's stored analysis (:data:`~archiver.capture.link.STORED_PAGE_META_KEY`),
+        unless the page is to be analysed or rendered again, which reads its body."""
+        if scope.name not in self.replay_keys:
+            renderer = self.crawler.get_extension(Renderer)
+            rendered = renderer is not None and renderer.wants(scope.config)
+            self.replay_keys[scope.name] = (
+                None if self.reanalyse or rendered else self.discovery_keys[scope.name])
+        return self.replay_keys[scope.name]
 
     def _discovery_request(self, url: str, scope: SiteScope, callback: Any) -> scrapy.Request:
         """Feeds and sitemaps the site itself names may live on another host (a CDN)."""
@@ -297,45 +308,41 @@ class NewsSpider(scrapy.Spider):
 
         An unchanged page (a revisit) whose discovery is stored with its payload is
         not parsed at all; an article among them also needs its stored analysis
-        (:mod:`archiver.reuse`). Otherwise the page is parsed once: for discovery
-        only when its stored analysis is reused, else in full.
+        (:mod:`archiver.reuse`; for a replayed 304 the recrawl middleware has looked
+        them up already). Otherwise the page is parsed once: for discovery only when
+        its stored analysis is reused, else in full.
         """
         store = catalog_store(self.crawler)
         link = response.meta.get(LINK_META_KEY)
         key = self.discovery_keys[scope.name]
-        unchanged = (store is not None and link is not None and not self.reanalyse
-                     and link.record_type == "revisit")
-        discovered = stored_discovery(store, link, response.url, key) if unchanged else None
-        stored = self._stored_analysis(response, key) if discovered is None or (
-            discovered.is_article) else None
-        if discovered is not None and (
-            not discovered.is_article or self.depth is not Depth.FULL or stored is not None
-        ):
+        page = self._stored_page(response, store, key)
+        analysis = page.reused
+        if analysis is not None:
             self.crawler.stats.inc_value("archiver/discovery/reused")
-            analysis = discovered
         else:
             analysis = await analyse_response(
                 response, self.hints[scope.name], scope.is_article,
                 self.crawler.get_extension(AnalysisPool),
-                Depth.DISCOVERY if stored is not None else self.depth,
+                Depth.DISCOVERY if page.analysis is not None else self.depth,
             )
             if store is not None:
                 remember_discovery(store, link, response.url, analysis, key)
-        if stored is not None and analysis.is_article:
-            analysis = reuse_stored(analysis, stored)
+        if page.analysis is not None and analysis.is_article:
+            analysis = reuse_stored(analysis, page.analysis)
             self.crawler.stats.inc_value("archiver/analysis/reused")
         return analysis
 
-    def _stored_analysis(self, response: Response, key: str) -> StoredAnalysis | None:
-        """For a revisit of an unchanged page, its analysis from the catalog (unless
-        ``ARCHIVER_REANALYSE``); ``None`` when the page is to be analysed."""
-        link = response.meta.get(LINK_META_KEY)
-        if self.depth is not Depth.FULL or self.reanalyse or link is None or (
-            link.record_type != "revisit"
-        ):
-            return None
-        store = catalog_store(self.crawler)
-        return reusable_analysis(store, response.url, link, key) if store is not None else None
+    def _stored_page(self, response: Response, store: CatalogStore | None,
+                     key: str) -> StoredPage:
+        """What the catalog holds of this page for reuse: as the recrawl middleware found
+        it for this response, else looked up (nothing with ``ARCHIVER_REANALYSE``)."""
+        found = response.meta.get(STORED_PAGE_META_KEY)
+        if isinstance(found, StoredPage) and found.url == response.url:
+            return found
+        if store is None or self.reanalyse:
+            return StoredPage(response.url, None, None)
+        return stored_page(store, response.meta.get(LINK_META_KEY), response.url, key,
+                           self.depth is Depth.FULL)
 
     def _requisite_request(self, url: str, kind: str, scope: SiteScope
                            ) -> scrapy.Request | None:

@@ -21,6 +21,8 @@ from tests.catalog.site import article_page, catalog_rows, listing, validated
 from tests.crawling import FAST, crawl, read_records, run_archiver
 
 ARTICLES = [f"/news/a{n}" for n in range(1, 4)]
+GZIPPED = (1, 2)
+"""The articles sent with ``Content-Encoding: gzip``."""
 COMPARED = ("title", "published", "authors", "language", "text", "word_count", "paywall")
 
 
@@ -30,6 +32,7 @@ def routes() -> dict:
     site["/robots.txt"].content_type = b"text/plain"
     for n, path in enumerate(ARTICLES, 1):
         site[path] = validated(article_page(f"Story number {n}", n, paywalled=n == 3), f"a{n}")
+        site[path].gzip = n in GZIPPED
     return site
 
 
@@ -65,6 +68,15 @@ def test_an_unchanged_recrawl_reuses_every_stored_analysis(runs):
     assert set(first) == set(ARTICLES)
     assert first["/news/a3"]["paywall"]["detected"], "the walled article keeps its verdict"
     assert articles(results["unchanged"], "unchanged", base) == first
+
+
+def test_a_replayed_page_whose_analysis_is_reused_is_not_decoded_again(runs):
+    output, _, _ = runs
+    decoded = {crawl_id: crawl_stats(output, crawl_id).get("httpcompression/response_count")
+               for crawl_id in ("first", "unchanged", "forced")}
+    # The same items as the first run's (above), from the archived bodies left encoded;
+    # analysed again (--reanalyse), each replayed body is decoded again.
+    assert decoded == {"first": len(GZIPPED), "unchanged": None, "forced": len(GZIPPED)}
 
 
 def test_a_reused_article_keeps_its_stored_word_count(runs, monkeypatch):

@@ -37,6 +37,8 @@ from scrapy.exceptions import IgnoreRequest, StopDownload
 from scrapy.http import Response
 from scrapy.statscollectors import StatsCollector
 
+from archiver.capture.link import REUSED_FLAG
+
 LIMIT_META = "archiver_maxsize"
 RECEIVED_META = "archiver_received"
 STARTED_META = "archiver_body_started"
@@ -141,9 +143,14 @@ class RetryCutBodyMiddleware:
 
 
 class BoundedHttpCompression(HttpCompressionMiddleware):
-    """Scrapy's decompression, counted: bombs and undecodable bodies refused, not raised."""
+    """Scrapy's decompression, counted: bombs and undecodable bodies refused, not raised.
+
+    A replayed page whose analysis is reused keeps its body as archived
+    (:data:`~archiver.capture.link.REUSED_FLAG`): nothing reads it."""
 
     def process_response(self, request: Request, response: Response) -> Request | Response:
+        if REUSED_FLAG in response.flags:
+            return response
         try:
             return super().process_response(request, response)
         except IgnoreRequest:

@@ -20,6 +20,16 @@ LINK_META_KEY = "warc_capture"
 """``request.meta`` key: the :class:`RecordLink` of the exchange, once it is on disk."""
 PREVIOUS_META_KEY = "archiver_previous"
 """``request.meta`` key: the :class:`Original` a conditional request was made against."""
+DISCOVERY_KEY_META_KEY = "archiver_discovery_key"
+"""``request.meta`` key: the discovery key of the page's site, set by a spider that
+would reuse a replayed page's stored analysis (:mod:`archiver.capture.recrawl`)."""
+STORED_PAGE_META_KEY = "archiver_stored_page"
+"""``request.meta`` key: what the catalog holds of a replayed page for reuse
+(:class:`archiver.reuse.StoredPage`), as the recrawl middleware found it."""
+REUSED_FLAG = "reused"
+"""Response flag: a replayed page whose whole analysis the catalog holds, handed on
+with its body as archived (still encoded): nothing reads it, and the decompression
+and meta-refresh middlewares leave it alone."""
 
 
 @dataclass(frozen=True)
