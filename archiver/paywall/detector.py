@@ -19,7 +19,12 @@ from archiver.paywall.rendered import RenderedFacts, find_rendered_signals
 from archiver.paywall.response import find_response_signals
 from archiver.paywall.scoring import score
 from archiver.paywall.structure import find_structure
-from archiver.paywall.truncation import expected_words, find_short_teaser, find_truncation
+from archiver.paywall.truncation import (
+    expected_words,
+    find_declared_teaser,
+    find_short_teaser,
+    find_truncation,
+)
 from archiver.paywall.vendors import find_vendors
 from archiver.paywall.verdict import PaywallVerdict, Signal
 from archiver.words import count_words
@@ -59,6 +64,7 @@ def detect_paywall(
         *find_rendered_signals(rendered, visible),
     ]
     signals += find_short_teaser(visible, signals)
+    signals += find_declared_teaser(signals)
     result = score(signals)
     return PaywallVerdict(
         detected=result.detected,

@@ -136,10 +136,11 @@ class Settings:
 
 
 def feature_names() -> list[str]:
-    """The model's inputs: every weighted signal but the kind-only evidence."""
+    """The model's inputs: every weighted signal but the kind-only evidence and
+    the rules over other signals (``not_fitted``)."""
     weights = load("weights")
     names = set(weights["signals"]) | {f"prompt.{name}" for name in weights["prompts"]}
-    return sorted(names - set(weights["kind"]["only"]))
+    return sorted(names - set(weights["kind"]["only"]) - set(weights["not_fitted"]))
 
 
 def rows(cases: Iterable[Case], real: bool) -> list[Row]:

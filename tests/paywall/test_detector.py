@@ -167,6 +167,28 @@ def test_a_subscribe_link_right_after_a_cut_teaser_is_evidence():
     assert evidence(verdict, "truncation.ellipsis")
 
 
+def test_declared_not_free_a_cut_text_and_a_wall_after_it_decide_alone():
+    """``gate.declared_teaser`` is a rule over three signals, decisive and no
+    input of the model: each of the three alone is common on complete articles."""
+    paragraphs = "".join(f"<p>Paragraph {i} of the teaser, long enough to be read as text "
+                         f"by the extractor.</p>" for i in range(3))
+    body = (f"<body><article>{paragraphs}<p>The council said the cost rose because...</p>"
+            f"<a href='/subscribe?ref=wall'>Keep going</a></article></body>")
+    declared = ('<head><script type="application/ld+json">{"@type": "NewsArticle", '
+                '"isAccessibleForFree": false}</script></head>')
+    verdict = detect_paywall(CapturedPage("https://x.example/a",
+                                          f"<html>{declared}{body}</html>".encode()))
+    [rule] = [s for s in verdict.signals if s.name == "gate.declared_teaser"]
+    assert verdict.detected and verdict.kind == "hard" and verdict.truncated
+    assert "isAccessibleForFree=False" in rule.evidence
+    assert "gate.wall_link_after_body" in rule.evidence
+    assert rule.contribution == 0.0
+    assert "gate.declared_teaser" not in load("weights")["model"]["coefficients"]
+    undeclared = detect_paywall(CapturedPage("https://x.example/a",
+                                             f"<html>{body}</html>".encode()))
+    assert not evidence(undeclared, "gate.declared_teaser")
+
+
 def _teaser(wall: str, charset: str = "utf-8") -> str:
     paragraphs = "".join(f"<p>Paragraph {i} of the story, long enough to be read as text "
                          f"by the extractor.</p>" for i in range(3))
