@@ -257,9 +257,13 @@ class CatalogStore:
         """URLs this process recorded articles (and verdicts) of."""
         self._captured_digests: set[str] = set()
         """Payload digests of the captures this process added."""
+        self._seen_articles: dict[int, dict[str, Any]] = {}
+        """Updates of articles seen again (:data:`ARTICLE_SEEN`) by article id, written
+        together at the next commit: one statement each cost 1.6-2.1% of an unchanged
+        recrawl's CPU."""
 
     def close(self) -> None:
-        self.session.commit()
+        self._commit()
         self.session.close()
         self.engine.dispose()
 
@@ -271,13 +275,21 @@ class CatalogStore:
         affected; a kill loses at most the last second's rows, never leaves a
         row without its record, and the next run fetches those pages again.
         """
+        self._commit()
+
+    def _commit(self) -> None:
+        """Commit the session, with the pending :data:`ARTICLE_SEEN` updates in one
+        statement run for them all."""
+        if self._seen_articles:
+            self.session.connection().execute(ARTICLE_SEEN, list(self._seen_articles.values()))
+            self._seen_articles = {}
         self.session.commit()
 
     def record_warc_file(self, filename: str, location: str, size: int, sha256: str) -> None:
         """Where a WARC file now lives (committed at once: its local copy goes next)."""
         self.session.merge(WarcFile(filename=filename, location=location, size=size,
                                     sha256=sha256, stored_at=utcnow()))
-        self.session.commit()
+        self._commit()
 
     def warc_location(self, filename: str) -> str | None:
         """Where a WARC file went when it left its crawl machine (``None``: it did not)."""
@@ -295,7 +307,7 @@ class CatalogStore:
         crawl.status, crawl.finished_at, crawl.finish_reason = "running", None, None
         crawl.hostname, crawl.pid = socket.gethostname(), os.getpid()
         crawl.settings = dict(settings)
-        self.session.commit()
+        self._commit()
 
     def finish_crawl(
         self, crawl_id: str, status: str, finish_reason: str, exit_code: int,
@@ -307,7 +319,7 @@ class CatalogStore:
         crawl.finished_at, crawl.status = utcnow(), status
         crawl.finish_reason, crawl.exit_code = finish_reason, exit_code
         crawl.stats, crawl.summary = dict(stats), dict(summary)
-        self.session.commit()
+        self._commit()
 
     def mark_interrupted(self) -> list[str]:
         """Runs still marked running (their process is gone: we hold the lock)."""
@@ -319,7 +331,7 @@ class CatalogStore:
                     exit_code=None,
                 )
             )
-            self.session.commit()
+            self._commit()
         return ids
 
     def crawls(self, limit: int | None = None) -> list[Crawl]:
@@ -459,7 +471,7 @@ class CatalogStore:
             self.session.execute(delete(Capture).where(Capture.id.in_(ids)))
             self._recent.clear()
             self._latest_verdicts.clear()
-            self.session.commit()
+            self._commit()
         return len(ids)
 
     # articles and verdicts
@@ -483,15 +495,17 @@ class CatalogStore:
                 Article, latest.article_id) in self.session.identity_map):
             latest = None  # the session holds the article: update that object
         if latest is not None:
-            # Found by the lookup, not loaded: updated in place, as the ORM would at flush.
-            self.session.connection().execute(ARTICLE_SEEN, {
+            # Found by the lookup, not loaded: updated by id at the next commit.
+            self._seen_articles[latest.article_id] = {
                 "article_id": latest.article_id, "final_url": final_url, "title": title,
-                "last_seen": capture.fetched_at})
+                "last_seen": capture.fetched_at}
         else:
             article = self.article(url)
             if article is None:
                 article = Article(url=url, first_seen=capture.fetched_at)
                 self.session.add(article)
+            else:  # the session writes all three values now: a pending update is stale
+                self._seen_articles.pop(article.id, None)
             article.final_url, article.title = final_url, title
             article.last_seen = capture.fetched_at
         self._recorded_urls.add(url)

@@ -86,6 +86,20 @@ def test_a_revisit_s_original_is_loaded_with_it(store: CatalogStore):
     fresh.close()
 
 
+def test_articles_seen_again_are_updated_together_at_the_commit(store: CatalogStore):
+    for n, url in enumerate((A, B), start=5):
+        store.last_verdict(url)  # as the spider asks before reusing a stored analysis
+        row = capture(store, url, n, "now")
+        store.record_article("now", row, url, f"{url}/final", f"seen {n}", PaywallVerdict())
+    fresh = CatalogStore(store.url, migrate=False)
+    assert {a.title for a in fresh.session.query(Article)} == {f"old {A}", f"old {B}"}
+    store.commit()
+    fresh.session.expire_all()
+    seen = {a.url: (a.final_url, a.title, a.last_seen.day) for a in fresh.session.query(Article)}
+    assert seen == {A: (f"{A}/final", "seen 5", 25), B: (f"{B}/final", "seen 6", 26)}
+    fresh.close()
+
+
 def test_recording_an_article_twice_keeps_one_article_and_both_verdicts(store: CatalogStore):
     first = store.last_verdict(A)
     for n in (5, 6):
