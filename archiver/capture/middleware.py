@@ -174,7 +174,7 @@ class WarcCaptureMiddleware:
         # Popped, so a redirect or retry built from this request's meta gets its own.
         date = records.warc_date(request.meta.pop(CAPTURE_STARTED_META_KEY, None))
         if original is None:
-            record = records.response_record(response, response_id, request_id, date)
+            record = records.response_record(response, response_id, request_id, date, digest)
         else:
             record = records.revisit_record(
                 response, response_id, request_id, date, original, profile or PROFILE_IDENTICAL

@@ -156,8 +156,13 @@ def target_uri(url: str) -> str:
 
 
 def response_record(
-    response: Response, record_id: str, concurrent_to: str, date: str
+    response: Response, record_id: str, concurrent_to: str, date: str,
+    digest: str | None = None,
 ) -> ArcWarcRecord:
+    """The ``response`` record of ``response``; ``digest``, its payload's
+    :func:`~archiver.capture.link.payload_digest` when the caller has it, spares
+    warcio hashing the body again for ``WARC-Payload-Digest`` (the same header, in
+    the place warcio gives it)."""
     headers: dict[str, str] = {
         "WARC-Record-ID": record_id,
         "WARC-Date": date,
@@ -168,13 +173,23 @@ def response_record(
     truncated = truncation_reason(response)
     if truncated:
         headers["WARC-Truncated"] = truncated
+    uri = target_uri(response.url)
+    warc_headers = None
+    if digest is not None:
+        # As warcio's builder orders them: the given headers, the type, the target,
+        # then the payload digest it would have computed.
+        warc_headers = StatusAndHeaders("", [
+            *headers.items(), ("WARC-Type", "response"), ("WARC-Target-URI", uri),
+            ("WARC-Payload-Digest", digest),
+        ], protocol=builder.warc_version)
     record = builder.create_warc_record(
-        target_uri(response.url),
+        uri,
         "response",
         payload=BytesIO(response.body),
         length=len(response.body),
         http_headers=response_http_headers(response),
         warc_headers_dict=headers,
+        warc_headers=warc_headers,
     )
     for protocol in warc_protocols(response):
         record.rec_headers.add_header("WARC-Protocol", protocol)
