@@ -100,9 +100,9 @@ LIMITS_MIDDLEWARES = {
     "archiver.capture.limits.BoundedHttpCompression": 590,
 }
 REPLAY_MIDDLEWARES = {
-    # Scrapy's meta refresh, which leaves a reused replayed page alone, in its place
+    # Scrapy's meta refresh, reading the page's head only, in its place
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
-    "archiver.capture.recrawl.ReplayMetaRefresh": 580,
+    "archiver.capture.metarefresh.HeadMetaRefresh": 580,
 }
 
 PIPELINES = {

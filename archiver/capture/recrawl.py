@@ -20,7 +20,8 @@ where it would reuse a stored analysis) gets what the catalog holds of the page
 looked up here, before the decompression and meta-refresh middlewares run. When
 that is the page's whole analysis, the page is handed on with its body as
 archived, flagged :data:`~archiver.capture.link.REUSED_FLAG`, as the class its
-decoded body had, and those two middlewares leave it alone: nothing reads the
+decoded body had, and those two middlewares leave it alone
+(:mod:`archiver.capture.metarefresh`): nothing reads the
 body, and decoding it again was 12% of an unchanged recrawl of real pages, the
 meta-refresh check's decode of its text 4%. Its stored discovery shows that this
 payload reached the spider before, so no meta refresh took it elsewhere.
@@ -43,7 +44,6 @@ from datetime import UTC, datetime, timedelta
 
 from scrapy import Request
 from scrapy.crawler import Crawler
-from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Headers, Response, TextResponse, XmlResponse
 from scrapy.responsetypes import responsetypes
@@ -269,12 +269,3 @@ class RecrawlMiddleware:
         return replayed_response(response, http_headers, payload,
                                  reused=page is not None and page.reused is not None)
 
-
-class ReplayMetaRefresh(MetaRefreshMiddleware):
-    """Scrapy's meta refresh, in its place: a replayed page whose analysis is reused is
-    not read for a ``<meta http-equiv="refresh">`` (see the module's docstring)."""
-
-    def process_response(self, request: Request, response: Response) -> Request | Response:
-        if REUSED_FLAG in response.flags:
-            return response
-        return super().process_response(request, response)
