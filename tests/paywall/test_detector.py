@@ -196,6 +196,18 @@ def _teaser(wall: str, charset: str = "utf-8") -> str:
             f"<p>The council said the cost rose because</p></article>{wall}</body></html>")
 
 
+def test_a_short_text_cut_mid_sentence_is_weighed_by_its_shortness():
+    """``truncation.short_cut``: a short text whose last sentence is cut; a
+    complete brief of the same length does not get it."""
+    cut = detect_paywall(CapturedPage("https://x.example/a", _teaser("").encode()))
+    [signal] = [s for s in cut.signals if s.name == "truncation.short_cut"]
+    assert 0 < signal.weight <= 1 and "truncation.mid_sentence" in signal.evidence
+    whole = _teaser("").replace("rose because</p>", "rose because of the rain.</p>")
+    complete = detect_paywall(CapturedPage("https://x.example/a", whole.encode()))
+    assert not evidence(complete, "truncation.short_cut")
+    assert not evidence(complete, "truncation.mid_sentence")
+
+
 def test_a_utf8_prompt_labelled_latin1_is_read_as_utf8():
     """UTF-8 bytes under a latin-1 label: read as latin-1, "réservé" is
     "rÃ©servÃ©" and no French prompt matches; the strict UTF-8 reading repairs it."""
