@@ -76,13 +76,31 @@ def real_pages_dir() -> Path:
     return Path(override) if override else SHARED / "paywall"
 
 
+TRAIN_ONLY = "train-only"
+"""A label's ``role`` for a page that trains the model and is never scored: a
+wall of a site that already has its three scored pages (the cap that keeps one
+site from outweighing the others). It trains every fold but its own site's, as
+the hand-made pages do, and no figure counts it."""
+
+
+def all_real_labels() -> list[dict[str, Any]]:
+    """Every line of ``real/labels.jsonl``: the scored pages and the training-only ones."""
+    return [json.loads(line) for line in REAL_LABELS.read_text(encoding="utf-8").splitlines()]
+
+
 def real_labels(batch: int | None = None) -> list[dict[str, Any]]:
-    """The real corpus's labels; with ``batch``, only the pages labelled in that
-    batch (a label without a ``batch`` field is of the first), so that a new
-    batch can be scored once, before anything is changed for it."""
-    labels = [json.loads(line) for line in REAL_LABELS.read_text(encoding="utf-8").splitlines()]
+    """The real corpus's scored labels (not :data:`TRAIN_ONLY`); with ``batch``,
+    only the pages labelled in that batch (a label without a ``batch`` field is
+    of the first), so that a new batch can be scored once, before anything is
+    changed for it."""
+    labels = [label for label in all_real_labels() if label.get("role") != TRAIN_ONLY]
     return labels if batch is None else [label for label in labels
                                          if label.get("batch", 1) == batch]
+
+
+def train_only_labels() -> list[dict[str, Any]]:
+    """The real pages that train the model and are never scored (:data:`TRAIN_ONLY`)."""
+    return [label for label in all_real_labels() if label.get("role") == TRAIN_ONLY]
 
 
 def real_cases(labels: list[dict[str, Any]] | None = None) -> Iterator[Case]:
@@ -93,7 +111,7 @@ def real_cases(labels: list[dict[str, Any]] | None = None) -> Iterator[Case]:
         yield Case(label["file"], CapturedPage(label["url"], body),
                    {"detected": walled, "kind": label["kind"]},
                    {key: label[key] for key in ("site", "language", "group", "split")}
-                   | {"batch": label.get("batch", 1)})
+                   | {"batch": label.get("batch", 1), "role": label.get("role", "scored")})
 
 
 def fundus_cases() -> Iterator[Case]:

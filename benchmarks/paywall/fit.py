@@ -6,7 +6,10 @@ inputs of a logistic regression (scikit-learn, only here: the crawl reads the
 exported coefficients and needs no new dependency).
 
 The training set is fixed and deterministic: every real page of every
-labelling batch, fundus' 257 pages (``../shared/corpus/fundus``: complete
+labelling batch (the scored ones and the training-only ones, ``"role":
+"train-only"`` in their labels: walls of sites that already have their three
+scored pages, which train every fold but their own site's and are never
+scored), fundus' 257 pages (``../shared/corpus/fundus``: complete
 articles full of subscription chrome, and the four walled pages of
 ``corpus.FUNDUS_WALLED``), the hand-made ``tuning`` and ``unseen`` pages, and
 the synthetic walls of ``synthetic.py`` (made from the real ``tuning`` split's
@@ -56,7 +59,14 @@ from archiver.extraction import extract_article
 from archiver.paywall import detect_paywall
 from archiver.paywall.data import DATA_DIR, load
 from archiver.paywall.scoring import is_detected, strongest, wall_kind
-from benchmarks.paywall.corpus import FUNDUS, FUNDUS_WALLED, HAND_MADE, REAL_LABELS, Case
+from benchmarks.paywall.corpus import (
+    FUNDUS,
+    FUNDUS_WALLED,
+    HAND_MADE,
+    REAL_LABELS,
+    TRAIN_ONLY,
+    Case,
+)
 from benchmarks.paywall.synthetic import SEED
 
 GRID = {"balance": (1.0,), "C": (0.1, 0.3, 1.0, 3.0, 10.0)}
@@ -274,15 +284,23 @@ def is_fundus(row: Row) -> bool:
     return row.meta.get("group") == "fundus"
 
 
+def is_train_only(row: Row) -> bool:
+    """A real page that trains and is never scored (``corpus.TRAIN_ONLY``)."""
+    return row.meta.get("role") == TRAIN_ONLY
+
+
 def fitted_on(data: list[Row]) -> dict[str, Any]:
     """What a model fitted on ``data`` was fitted on, for ``weights.yaml``."""
     real = [row for row in data if row.real and not is_fundus(row)]
     fundus = [row for row in data if is_fundus(row)]
+    train_only = [row for row in data if is_train_only(row)]
     synthetic = sum(_is_synthetic(row) for row in data)
     return {**training_hashes(), "fundus_sha1": fundus_hash(), "seed": SEED,
             "real_pages": len(real), "real_walled": sum(row.walled for row in real),
+            "train_only_pages": len(train_only),
+            "train_only_walled": sum(row.walled for row in train_only),
             "fundus_pages": len(fundus), "fundus_walled": sum(row.walled for row in fundus),
-            "hand_made_pages": len(data) - len(real) - len(fundus) - synthetic,
+            "hand_made_pages": len(data) - len(real) - len(fundus) - len(train_only) - synthetic,
             "synthetic_pages": synthetic}
 
 
