@@ -58,6 +58,12 @@ def test_a_train_only_row_is_never_judged_and_leaves_training_with_its_site():
         assert (extra in train) == (fold != own)
 
 
+def test_a_train_only_page_weighs_less_than_a_scored_one():
+    rows = [_row("a", "a.example", False, True), _row("b", "b.example", False, False,
+                                                      corpus.TRAIN_ONLY)]
+    assert fit._weights(rows, 1.0) == [1.0, fit.TRAIN_ONLY_SHARE]
+
+
 def test_the_shipped_model_counts_its_train_only_pages_apart():
     fitted_on = load("weights")["model"]["fitted_on"]
     train_only = corpus.train_only_labels()
