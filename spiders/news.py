@@ -155,9 +155,14 @@ class NewsSpider(scrapy.Spider):
     def _replay_key(self, scope: SiteScope) -> str | None:
         """The discovery key under which the recrawl middleware may look up a replayed
         page's stored analysis (:data:`~archiver.capture.link.STORED_PAGE_META_KEY`),
-        unless the page is to be analysed or rendered again, which reads its body."""
+        unless the page is to be analysed or rendered again, which reads its body, or
+        the crawl's extensions do not exist yet (``archiver seed``: the page is then
+        looked up by the spider, its body decoded)."""
         if scope.name not in self.replay_keys:
-            renderer = self.crawler.get_extension(Renderer)
+            try:
+                renderer = self.crawler.get_extension(Renderer)
+            except RuntimeError:  # no extensions yet: requests seeded before a crawl
+                return None
             rendered = renderer is not None and renderer.wants(scope.config)
             self.replay_keys[scope.name] = (
                 None if self.reanalyse or rendered else self.discovery_keys[scope.name])
