@@ -58,3 +58,30 @@ def test_remote_control_is_still_there_when_asked_for():
 
     assert REMOTE_CONTROL_EXTENSION in extensions(True)
     assert REMOTE_CONTROL_EXTENSION not in extensions(False)
+
+
+READ_JSON_LD = """
+import json, sys
+from archiver.page import CapturedPage
+page = CapturedPage("https://x.org/a", b'<html><head><script type="application/ld+json">'
+                    b'// a comment extruct tolerates\\n'
+                    b'{"@type": "NewsArticle", "headline": "Storm"}'
+                    b'</script></head><body><p>Storm.</p></body></html>')
+objects = page.json_ld
+loaded = sorted(name for name in ("mf2py", "bs4", "requests", "pyRdfa", "extruct")
+                if name in sys.modules)
+import extruct
+print(json.dumps([objects, loaded, callable(extruct.extract)]))
+"""
+
+
+def test_json_ld_is_read_without_extruct_s_other_extractors():
+    """extruct's JSON-LD reader (its lenient parsing included) without the package's
+    ``__init__``, which imports every syntax's extractor (0.24 s of a worker's first
+    page); an ``import extruct`` afterwards still gets the whole package."""
+    done = subprocess.run([sys.executable, "-c", READ_JSON_LD], capture_output=True,
+                          text=True, timeout=120, check=True)
+    objects, loaded, whole = json.loads(done.stdout.splitlines()[-1])
+    assert objects == [{"@type": "NewsArticle", "headline": "Storm"}]
+    assert loaded == []
+    assert whole is True
