@@ -1,27 +1,26 @@
 """The analysis worker process's side of :class:`~archiver.analysispool.AnalysisPool`.
 
-A spawned worker imports the modules its initializer and tasks live in before
-its first page. This module and :mod:`archiver.pageanalysis` need neither
-Scrapy nor Twisted, so a worker never imports them: they were 0.3 s of CPU of
-each worker's start-up, paid again by every worker of every crawl.
+A worker is forked by the pool's fork server, which has imported the modules
+its initializer and tasks live in (:mod:`archiver.analysispreload`). This
+module and :mod:`archiver.pageanalysis` need neither Scrapy nor Twisted, so
+neither the fork server nor a worker imports them: they were 0.3 s of CPU of
+each worker's start-up when every worker imported its own.
 """
 
 from __future__ import annotations
 
 import gc
+import multiprocessing
 import os
 import threading
-import time
 from collections.abc import Callable
 from functools import cache
 from typing import Any
 
 from archiver.workersignals import ignore_stop_signals
 
-PARENT_CHECK_SECONDS = 1.0
 
-
-def init_worker(parent: int) -> None:
+def init_worker() -> None:
     """Worker initializer: leave stopping to the crawling process; exit once it is gone.
 
     A terminal's Ctrl-C and systemd's ``KillMode=control-group`` signal every
@@ -35,12 +34,18 @@ def init_worker(parent: int) -> None:
     A crawl killed with SIGKILL cannot shut its pool down, and the workers'
     task queue never reports EOF (each worker holds both ends), so without
     the watcher they would linger forever, holding the crawl's stdout and stderr.
+    The watcher waits on multiprocessing's sentinel of the process that started
+    the worker (a pipe whose other end only the crawling process holds), not on
+    the worker's parent: that is the pool's fork server, which stays up as long
+    as any worker does.
     """
     ignore_stop_signals()
+    crawl = multiprocessing.parent_process()
+    if crawl is None:  # not started by multiprocessing: nothing to watch
+        return
 
     def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(PARENT_CHECK_SECONDS)
+        crawl.join()  # returns once the crawling process is gone
         os._exit(0)
 
     threading.Thread(target=watch, daemon=True, name="exit-with-parent").start()

@@ -1,9 +1,9 @@
 """What one page's analysis finds, computed from one parse, in a worker process.
 
 :func:`analyse_page` runs in the analysis workers (:mod:`archiver.analysisworker`),
-so this module and what it imports must not need Scrapy or Twisted: a spawned
-worker imports its task's module before its first page, and Scrapy's package
-alone (it imports Twisted) cost 0.3 s of CPU of each worker's start-up. The
+so this module and what it imports must not need Scrapy or Twisted: the workers'
+fork server imports it before it forks them (:mod:`archiver.analysispreload`),
+and Scrapy's package alone (it imports Twisted) would add 0.3 s of CPU to it. The
 crawl's side, turning responses into pages and results into items, is
 :mod:`archiver.analysis`.
 

@@ -6,42 +6,46 @@ SIGTERM to every process of the crawl. The crawling process stops gracefully
 worker process that dies of the same signal takes its analyses with it.
 
 Ignoring the signals in the pool's initializer is not enough on its own: a
-spawned worker imports the analysis code (about a second) before its
-initializer runs, and the pool spawns workers on demand, mid-crawl. So the
-signals are also blocked in the spawning thread while a worker is started: the
-child inherits the blocked mask from birth and unblocks the signals only once
-it ignores them; a signal meant for the parent meanwhile stays pending and is
-delivered when the mask is restored, so none is lost. CPython starts its
-``multiprocessing.resource_tracker`` process the same way.
+worker is started on demand, mid-crawl, and takes a while (its imports, or its
+fork) before its initializer runs. So the signals are also blocked in the
+starting thread while a worker is started: the child inherits the blocked mask
+from birth and unblocks the signals only once it ignores them; a signal meant
+for the parent meanwhile stays pending and is delivered when the mask is
+restored, so none is lost. CPython starts its ``multiprocessing.resource_tracker``
+process the same way. The pool's fork server (:mod:`archiver.analysispool`) is
+started by the first worker's start, so it is born with the mask too and keeps
+it for life: its workers are forked blocked, and a SIGTERM to the group, which
+CPython's fork server does not ignore (it ignores only SIGINT), cannot kill it.
 """
 
 from __future__ import annotations
 
 import signal
-from multiprocessing.context import SpawnContext, SpawnProcess
+from multiprocessing.context import ForkServerContext, ForkServerProcess
 from typing import Any
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 def ignore_stop_signals() -> None:
-    """In a worker: ignore SIGINT/SIGTERM, then take the signals blocked at spawn."""
+    """In a worker: ignore SIGINT/SIGTERM, then take the signals blocked at its start."""
     for signum in STOP_SIGNALS:
         signal.signal(signum, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
 
 
-class _ShieldedSpawnProcess(SpawnProcess):
+class _ShieldedForkServerProcess(ForkServerProcess):
     @staticmethod
     def _Popen(process_obj: Any) -> Any:
         previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
         try:
-            return SpawnProcess._Popen(process_obj)
+            return ForkServerProcess._Popen(process_obj)
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
-class ShieldedSpawnContext(SpawnContext):
-    """The ``spawn`` context, its children born with SIGINT/SIGTERM blocked."""
+class ShieldedForkServerContext(ForkServerContext):
+    """The ``forkserver`` context, its fork server and children born with
+    SIGINT/SIGTERM blocked."""
 
-    Process = _ShieldedSpawnProcess
+    Process = _ShieldedForkServerProcess

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import pickle
 import subprocess
 import sys
@@ -89,3 +90,36 @@ def test_the_pool_starts_processes_only_for_a_first_page():
                           timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split("\n")[:2] == ["True", "[4] True"]
+
+
+def worker_facts() -> tuple[int, bool]:
+    """Run in a worker: its parent, and whether the analysers were loaded before its task."""
+    return os.getppid(), "archiver.analysispreload" in sys.modules
+
+
+def test_workers_are_forked_warm_and_their_fork_server_is_reaped():
+    """Workers are forked by a server that imported and warmed the analysers first
+    (once a crawl, not once a worker); stopping the pool stops that server and
+    reaps it, so the crawl's own ``wait4()`` counts its and its workers' CPU."""
+    script = (
+        "import os\n"
+        "from scrapy.utils.test import get_crawler\n"
+        "from twisted.internet import reactor\n"
+        "from archiver.analysispool import AnalysisPool\n"
+        "from tests.test_analysis_pool import worker_facts\n"
+        "pool = AnalysisPool(get_crawler(settings_dict={'ARCHIVER_ANALYSIS_PROCESSES': 1}))\n"
+        "results = []\n"
+        "pool.run(worker_facts).addCallback(results.append).addBoth(lambda _: reactor.stop())\n"
+        "reactor.run()\n"
+        "pool.engine_stopped()\n"
+        "[(server, preloaded)] = results\n"
+        "try:\n"
+        "    os.kill(server, 0)\n"
+        "    reaped = False\n"
+        "except ProcessLookupError:\n"
+        "    reaped = True\n"
+        "print(server != os.getpid(), preloaded, reaped)\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["True", "True", "True"]
