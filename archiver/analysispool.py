@@ -19,6 +19,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from twisted.internet.defer import Deferred
+from twisted.internet.threads import deferToThread
 
 from archiver.analysisworker import in_worker, init_worker
 from archiver.workersignals import ShieldedForkServerContext
@@ -62,6 +63,8 @@ class AnalysisPool:
         """Made for the first page sent (:meth:`_executor`): an unchanged recrawl that
         reuses every stored analysis then starts no pool (its queues and semaphores
         start multiprocessing's resource tracker, a Python process of its own)."""
+        self.started: Deferred | None = None
+        """Fires once the first page is sent, and with it the pool started (:meth:`run`)."""
         crawler.signals.connect(self.engine_stopped, signal=signals.engine_stopped)
 
     @classmethod
@@ -69,7 +72,12 @@ class AnalysisPool:
         return cls(crawler)
 
     def run(self, function: Callable[..., Any], *args: Any) -> Deferred:
-        """``function(*args)`` in a worker; the Deferred fires on the reactor thread."""
+        """``function(*args)`` in a worker; the Deferred fires on the reactor thread.
+
+        The first page is sent from a thread, and the pages after it once it is: the
+        first worker's start waits for the fork server to import and warm the
+        analysers (0.7-1.6 s), which on the reactor thread would stall every download
+        and write in flight."""
         from twisted.internet import reactor  # the one Scrapy installed, not the default
 
         deferred: Deferred = Deferred()
@@ -81,9 +89,20 @@ class AnalysisPool:
             else:
                 deferred.errback(error)
 
-        self._executor().submit(in_worker, function, *args).add_done_callback(
-            lambda future: reactor.callFromThread(settle, future)
-        )
+        def submit(_: object = None) -> None:
+            try:
+                future = self._executor().submit(in_worker, function, *args)
+            except Exception as error:  # a pool already shut down, or broken
+                reactor.callFromThread(deferred.errback, error)
+            else:
+                future.add_done_callback(lambda done: reactor.callFromThread(settle, done))
+
+        if self.started is None:
+            self.started = deferToThread(submit)
+        elif not self.started.called:
+            self.started.addCallback(submit)
+        else:
+            submit()
         return deferred
 
     def _executor(self) -> ProcessPoolExecutor:
