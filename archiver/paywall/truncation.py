@@ -140,6 +140,18 @@ def find_declared_teaser(signals: list[Signal]) -> list[Signal]:
 def find_truncation(facts: PageFacts, visible: int, expected: Expectation) -> list[Signal]:
     """``truncation.*`` signals for a text of ``visible`` words.
 
+    ``truncation.whole_text``: the text reaches the share ``ratio`` of the
+    length the publisher states: evidence against a wall (the fit gives it a
+    negative coefficient), the complement of ``truncation.word_count``.
+    Measured (Dec 2026, session 8, same CV as below): no false alarm left on
+    the tuning split (against 1: correio24horas.com.br's whole report under
+    a meter that had not fired, 368 of 428 words), the same 26 of 35 walls,
+    fundus' 4 walls found out of fold (against 3) with no false alarm, and
+    the settings more stable (C 0.1, threshold 0.5 in 8 of 10 folds). It fires
+    on 172 free pages of the tuning split and fundus and on none of their
+    walled ones; a soft wall whose hidden text is extracted as visible would
+    get it too (none of the corpus's).
+
     ``truncation.short_cut``: a short text (weighed as ``gate.after_short_text``
     is) whose last line is cut. Measured (Dec 2026, session 8, nested 10-fold
     CV by site on the tuning split, fundus and the hand-made pages): the same
@@ -150,9 +162,11 @@ def find_truncation(facts: PageFacts, visible: int, expected: Expectation) -> li
     rules = limits()
     signals: list[Signal] = []
     ratio = rules["ratio"]
-    if expected.words and visible < ratio * expected.words and _capture_lacks(
-        facts, expected, ratio
-    ):
+    if expected.words and visible >= ratio * expected.words:
+        signals.append(signal("truncation.whole_text",
+                              f"{visible} words extracted, {expected.source} says "
+                              f"{expected.words}: the stated length is there"))
+    elif expected.words and _capture_lacks(facts, expected, ratio):
         signals.append(signal("truncation.word_count",
                               f"{visible} words extracted, {expected.source} says "
                               f"{expected.words}"))

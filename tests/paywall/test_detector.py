@@ -208,6 +208,25 @@ def test_a_short_text_cut_mid_sentence_is_weighed_by_its_shortness():
     assert not evidence(complete, "truncation.mid_sentence")
 
 
+def test_a_text_of_the_stated_length_is_evidence_against_a_wall():
+    """``truncation.whole_text``, the complement of ``truncation.word_count``:
+    the fitted model weighs it against a wall."""
+    paragraphs = "".join(f"<p>Paragraph {i} of the story, long enough to be read as text "
+                         f"by the extractor, and it ends well.</p>" for i in range(8))
+
+    def page(words: int) -> PaywallVerdict:
+        declared = ('<script type="application/ld+json">{"@type": "NewsArticle", '
+                    f'"wordCount": {words}}}</script>')
+        html = f"<html><head>{declared}</head><body><article>{paragraphs}</article></body></html>"
+        return detect_paywall(CapturedPage("https://x.example/a", html.encode()))
+
+    whole = page(130)
+    assert evidence(whole, "truncation.whole_text") and not evidence(whole, "truncation.word_count")
+    assert load("weights")["model"]["coefficients"]["truncation.whole_text"] < 0
+    cut = page(900)
+    assert evidence(cut, "truncation.word_count") and not evidence(cut, "truncation.whole_text")
+
+
 def test_a_utf8_prompt_labelled_latin1_is_read_as_utf8():
     """UTF-8 bytes under a latin-1 label: read as latin-1, "réservé" is
     "rÃ©servÃ©" and no French prompt matches; the strict UTF-8 reading repairs it."""
