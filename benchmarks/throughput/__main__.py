@@ -28,7 +28,9 @@ server does), one run prints:
   reused) against the first run's;
 * ms of CPU per page for each analysis stage (parse, extraction, detection,
   discovery), measured in this process on the site's own article pages; with
-  ``--profile N``, the N functions of that analysis that spend most CPU.
+  ``--profile N``, the N functions of that analysis that spend most CPU; with
+  ``--pool``, the same pages sent to an analysis pool alone (:mod:`.pool`): what
+  its workers spend outside the pages, their first article against the median.
 
 Then the peak RSS of crawls of 1k and 10k articles. Every crawl runs in its own
 process against a site served from another process (no shared GIL); pages/s is
@@ -69,6 +71,7 @@ from archiver.paywall import detect_paywall
 from benchmarks.crawl import CRAWL_SPEED, ROOT, archiver_crawl, run_measured
 from benchmarks.loopback import PeakInFlight, serve_until_stopped, served
 from benchmarks.throughput import realsite, site
+from benchmarks.throughput.pool import print_pool
 
 STATS_EXTENSION = "benchmarks.throughput.statsdump.StatsDump"
 PAGE_PATHS = r"^/(?:$|news/|article/|section/)"
@@ -426,6 +429,9 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=default_processes(),
                         help="analysis worker processes of our crawls "
                              "(default: the crawl's own, one per core)")
+    parser.add_argument("--pool", action="store_true",
+                        help="also send the --sample pages to an analysis pool of --workers "
+                             "alone and print what its workers spend outside the pages")
     parser.add_argument("--profile", type=int, default=0, metavar="N",
                         help="also print the N functions of the workers' analysis that "
                              "spend most CPU, by cProfile on the --sample pages")
@@ -439,6 +445,8 @@ def main() -> int:
             bench_site(kind, args.articles, latency, args.rounds, args.wget_seconds,
                        args.workers)
         print_stages(kind, args.articles, args.sample)
+        if args.pool:
+            print_pool(_sample(SITES[kind](args.articles), args.sample), args.workers)
         if args.profile:
             print_profile(kind, args.articles, args.sample, args.profile)
     sizes = [int(size) for size in args.rss.split(",") if size.strip()]
