@@ -10,6 +10,7 @@ workers as bytes and come back as picklable analysis results.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from multiprocessing import forkserver
@@ -107,14 +108,25 @@ class AnalysisPool:
 
     def _executor(self) -> ProcessPoolExecutor:
         if self.executor is None:
-            self.executor = ProcessPoolExecutor(
-                self.processes, mp_context=_context(), initializer=init_worker)
+            with _POOLS_LOCK:
+                self.executor = ProcessPoolExecutor(
+                    self.processes, mp_context=_context(), initializer=init_worker)
+                _POOLS.add(self)
         return self.executor
 
     def engine_stopped(self) -> None:
         if self.executor is not None:
             self.executor.shutdown(wait=True, cancel_futures=True)
-            _stop_fork_server()
+            with _POOLS_LOCK:
+                _POOLS.discard(self)
+                if not _POOLS:
+                    _stop_fork_server()
+
+
+_POOLS: set[AnalysisPool] = set()
+"""This process's pools with workers: they share its one fork server, which stops only
+once all its workers have (each holds the server's "alive" pipe): stopped by the last."""
+_POOLS_LOCK = threading.Lock()
 
 
 def _stop_fork_server() -> None:

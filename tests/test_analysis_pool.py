@@ -123,3 +123,40 @@ def test_workers_are_forked_warm_and_their_fork_server_is_reaped():
                           timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split() == ["True", "True", "True"]
+
+
+def test_a_pool_stopping_leaves_another_pool_s_fork_server_running():
+    """Two pools in one process share its fork server: the first to stop leaves it
+    to the other, which still analyses; the last one stops and reaps it."""
+    script = (
+        "import os\n"
+        "from scrapy.utils.test import get_crawler\n"
+        "from twisted.internet import reactor\n"
+        "from twisted.internet.defer import inlineCallbacks\n"
+        "from archiver.analysispool import AnalysisPool\n"
+        "from tests.test_analysis_pool import worker_facts\n"
+        "def pool():\n"
+        "    return AnalysisPool(get_crawler(settings_dict={'ARCHIVER_ANALYSIS_PROCESSES': 1}))\n"
+        "first, second, results = pool(), pool(), []\n"
+        "@inlineCallbacks\n"
+        "def run():\n"
+        "    try:\n"
+        "        results.append((yield first.run(worker_facts))[0])\n"
+        "        results.append((yield second.run(worker_facts))[0])\n"
+        "        first.engine_stopped()\n"
+        "        results.append((yield second.run(worker_facts))[0])\n"
+        "        second.engine_stopped()\n"
+        "    finally:\n"
+        "        reactor.stop()\n"
+        "reactor.callWhenRunning(run)\n"
+        "reactor.run()\n"
+        "try:\n"
+        "    os.kill(results[0], 0)\n"
+        "    reaped = False\n"
+        "except ProcessLookupError:\n"
+        "    reaped = True\n"
+        "print(len(set(results)), len(results), reaped)\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["1", "3", "True"]
