@@ -10,6 +10,7 @@ benchmark crawl can leave the machine whatever a page links to.
 
 from __future__ import annotations
 
+import atexit
 import json
 import re
 import resource
@@ -48,8 +49,19 @@ class StatsDump:
 
     def spider_closed(self) -> None:
         """The stats, and the crawling process's own CPU (the tree's, less this, is what
-        its analysis workers used)."""
-        usage = resource.getrusage(resource.RUSAGE_SELF)
-        self.crawler.stats.set_value("bench/crawler_cpu_s", usage.ru_utime + usage.ru_stime)
+        its analysis workers used); at the process's exit, its CPU again
+        (``bench/crawler_exit_cpu_s``): what it spends after the spider closed (the
+        pool's and the catalog's shutdown, the exit) is its own too."""
+        self.crawler.stats.set_value("bench/crawler_cpu_s", _own_cpu())
         stats = self.crawler.stats.get_stats()
         self.path.write_text(json.dumps(stats, default=str))
+        atexit.register(self._at_exit, stats)
+
+    def _at_exit(self, stats: dict) -> None:
+        stats["bench/crawler_exit_cpu_s"] = _own_cpu()
+        self.path.write_text(json.dumps(stats, default=str))
+
+
+def _own_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
