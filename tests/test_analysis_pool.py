@@ -86,10 +86,24 @@ def test_the_pool_starts_processes_only_for_a_first_page():
         "reactor.run()\n"
         "pool.engine_stopped()\n"
         "print(results, tracker._resource_tracker._pid is not None)\n")
+    assert run_python(script).split("\n")[:2] == ["True", "[4] True"]
+
+
+def run_python(script: str) -> str:
+    """What a new interpreter running ``script`` printed; it must exit 0."""
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.split("\n")[:2] == ["True", "[4] True"]
+    return done.stdout
+
+
+def process_gone(pid: int) -> bool:
+    """Whether no process ``pid`` is left (exited and reaped)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
 
 
 def worker_facts() -> tuple[int, bool]:
@@ -106,35 +120,26 @@ def test_workers_are_forked_warm_and_their_fork_server_is_reaped():
         "from scrapy.utils.test import get_crawler\n"
         "from twisted.internet import reactor\n"
         "from archiver.analysispool import AnalysisPool\n"
-        "from tests.test_analysis_pool import worker_facts\n"
+        "from tests.test_analysis_pool import process_gone, worker_facts\n"
         "pool = AnalysisPool(get_crawler(settings_dict={'ARCHIVER_ANALYSIS_PROCESSES': 1}))\n"
         "results = []\n"
         "pool.run(worker_facts).addCallback(results.append).addBoth(lambda _: reactor.stop())\n"
         "reactor.run()\n"
         "pool.engine_stopped()\n"
         "[(server, preloaded)] = results\n"
-        "try:\n"
-        "    os.kill(server, 0)\n"
-        "    reaped = False\n"
-        "except ProcessLookupError:\n"
-        "    reaped = True\n"
-        "print(server != os.getpid(), preloaded, reaped)\n")
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          timeout=120)
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.split() == ["True", "True", "True"]
+        "print(server != os.getpid(), preloaded, process_gone(server))\n")
+    assert run_python(script).split() == ["True", "True", "True"]
 
 
 def test_a_pool_stopping_leaves_another_pool_s_fork_server_running():
     """Two pools in one process share its fork server: the first to stop leaves it
     to the other, which still analyses; the last one stops and reaps it."""
     script = (
-        "import os\n"
         "from scrapy.utils.test import get_crawler\n"
         "from twisted.internet import reactor\n"
         "from twisted.internet.defer import inlineCallbacks\n"
         "from archiver.analysispool import AnalysisPool\n"
-        "from tests.test_analysis_pool import worker_facts\n"
+        "from tests.test_analysis_pool import process_gone, worker_facts\n"
         "def pool():\n"
         "    return AnalysisPool(get_crawler(settings_dict={'ARCHIVER_ANALYSIS_PROCESSES': 1}))\n"
         "first, second, results = pool(), pool(), []\n"
@@ -150,13 +155,5 @@ def test_a_pool_stopping_leaves_another_pool_s_fork_server_running():
         "        reactor.stop()\n"
         "reactor.callWhenRunning(run)\n"
         "reactor.run()\n"
-        "try:\n"
-        "    os.kill(results[0], 0)\n"
-        "    reaped = False\n"
-        "except ProcessLookupError:\n"
-        "    reaped = True\n"
-        "print(len(set(results)), len(results), reaped)\n")
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          timeout=120)
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.split() == ["1", "3", "True"]
+        "print(len(set(results)), len(results), process_gone(results[0]))\n")
+    assert run_python(script).split() == ["1", "3", "True"]
