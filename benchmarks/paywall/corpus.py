@@ -154,7 +154,8 @@ def available(batch: int | None = None) -> tuple[dict[str, Iterator[Case]], list
     if (pages / real_labels()[0]["file"]).exists():
         found["real"] = real_cases(real_labels(batch))
     else:
-        skipped.append(f"real corpus pages not found at {pages} (set ARCHIVER_PAYWALL_CORPUS)")
+        skipped.append(f"real corpus pages not found at {pages} (set ARCHIVER_PAYWALL_CORPUS, "
+                       "or rebuild them: python -m benchmarks.sources paywall)")
     if (FUNDUS / "labels.jsonl").exists():
         found["fundus"] = fundus_cases()
     else:

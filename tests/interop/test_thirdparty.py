@@ -56,7 +56,8 @@ def provenance() -> list[dict[str, str]]:
 def fixtures() -> list[Path]:
     if not FIXTURES.is_dir():
         pytest.skip(f"{FIXTURES} is absent: the third-party WARCs named in {PROVENANCE} "
-                    "live in shared/corpus/thirdparty-warcs (or $ARCHIVER_THIRDPARTY_WARCS)")
+                    "live in shared/corpus/thirdparty-warcs (or $ARCHIVER_THIRDPARTY_WARCS; "
+                    "rebuild them: python -m benchmarks.sources thirdparty)")
     paths = []
     for row in provenance():
         path = FIXTURES / row["file"]

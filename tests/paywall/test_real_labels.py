@@ -62,7 +62,8 @@ def test_each_staged_page_is_the_one_its_provenance_names() -> None:
     ``ARCHIVER_PAYWALL_CORPUS`` names) byte for byte against the recorded SHA-1."""
     directory = real_pages_dir()
     if not (directory / LABELS[0]["file"]).exists():
-        pytest.skip(f"real corpus pages not found at {directory} (set ARCHIVER_PAYWALL_CORPUS)")
+        pytest.skip(f"real corpus pages not found at {directory} (set ARCHIVER_PAYWALL_CORPUS, "
+                    "or rebuild them: python -m benchmarks.sources paywall)")
     wrong = [label["file"] for label in LABELS
              if hashlib.sha1(gzip.decompress((directory / label["file"]).read_bytes())).hexdigest()
              != label["source"]["sha1"]]
