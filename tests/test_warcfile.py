@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import random
+import zlib
 from io import BytesIO
 from pathlib import Path
 
@@ -98,3 +99,27 @@ def test_compressed_payloads_are_stored_members_and_read_back_whole(tmp_path: Pa
                   for record in ArchiveIterator(stream) if record.rec_type == "response"}
     assert bodies == {"http://127.0.0.1/a": gzip.compress(page, mtime=0),
                       "http://127.0.0.1/i.jpg": body_of(7), "http://127.0.0.1/b": page}
+
+
+def test_a_member_deflates_to_the_bytes_of_a_full_window_in_any_chunks():
+    """Each member's window is sized to its record, and its bytes are the ones zlib's
+    full 32 KB window gives, written in one piece or many, on either side of the
+    size a member holds back (a small record, a page)."""
+    from archiver.capture.warcfile import GZIP_LEVEL, SMALL_MEMBER, _GzipMember, window_bits
+
+    assert [window_bits(size) for size in (0, 250, 251, 1000, SMALL_MEMBER, 10**6)] == [
+        9, 9, 10, 11, 15, 15]
+    words = [random.Random(n).randbytes(3).hex().encode() for n in range(300)]
+    chooser = random.Random(0)
+    for size in (0, 1, 600, 5000, SMALL_MEMBER, SMALL_MEMBER + 1, 200_000):
+        data = b" ".join(chooser.choice(words) for _ in range(size // 6 + 1))[:size]
+        full = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS + 16)
+        expected = full.compress(data) + full.flush()
+        for chunk in (max(size, 1), 700, 4096):
+            out = BytesIO()
+            member = _GzipMember(out)
+            for start in range(0, size, chunk):
+                member.write(data[start:start + chunk])
+            member.flush()
+            assert out.getvalue() == expected, (size, chunk)
+            assert gzip.decompress(out.getvalue()) == data
