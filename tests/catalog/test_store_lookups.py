@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy import event
 
 from archiver.capture.link import PROFILE_NOT_MODIFIED, RecordLink, RecordLocation
 from archiver.catalog.models import Article, Capture, Verdict
@@ -141,3 +142,26 @@ def test_lookups_that_find_nothing_stored_still_see_this_run_s_and_others_rows(
     assert store.original_for_digest("sha1:late").record_id == "<urn:uuid:other-6>"
     assert store.article(late).title == "late"
     assert store.latest_capture("http://127.0.0.1:1/news/nobody") is None
+
+
+def test_a_url_s_latest_verdict_comes_with_its_latest_capture(store: CatalogStore):
+    """The recrawl's lookup of a page's capture brings its latest verdict too: the reuse
+    of the stored analysis then queries nothing, and finds what a query of its own does;
+    a verdict this process recorded is never replaced by the stored one."""
+    statements: list[str] = []
+    event.listen(store.engine, "before_cursor_execute",
+                 lambda *args: statements.append(args[2]))
+    assert store.latest_capture(A).record_id == "<urn:uuid:earlier-1>"
+    assert store.latest_capture("http://127.0.0.1:1/news/nobody") is None
+    asked = len(statements)
+    found = store.last_verdict(A)
+    assert len(statements) == asked  # no query
+    fresh = CatalogStore(store.url, migrate=False)
+    assert found == fresh.last_verdict(A)
+    assert found.payload_digest == f"sha1:{A}" and found.verdict == PaywallVerdict().to_dict()
+    fresh.close()
+    row = capture(store, A, 5, "now", digest="sha1:changed")
+    store.record_article("now", row, A, None, "new", PaywallVerdict(detected=True))
+    assert store.latest_capture(A).record_id == "<urn:uuid:now-5>"
+    latest = store.last_verdict(A)
+    assert latest.capture_id == row.id and latest.verdict["detected"] is True
