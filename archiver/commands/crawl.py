@@ -111,6 +111,9 @@ def _spider(args: argparse.Namespace, overrides: dict[str, str]) -> tuple[str, d
 
 
 def run(args: argparse.Namespace) -> int:
+    # First, before the verb's other imports: see archiver.run.runner's note on it.
+    import scrapy.core.downloader.contextfactory  # noqa: F401
+
     from archiver.access.cookies import load_cookie_file
     from archiver.addon import DEFAULTS
     from archiver.console.log import crawl_console
