@@ -10,8 +10,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from archiver.discovery.classifier import is_article, url_looks_like_article
-from archiver.page import CapturedPage
+from archiver.discovery.classifier import ArticlePages, url_looks_like_article
 from archiver.sites.config import SiteConfig
 
 
@@ -27,11 +26,16 @@ class SiteScope:
     deny: list[re.Pattern[str]] = field(init=False)
     article_allow: list[re.Pattern[str]] = field(init=False)
     article_deny: list[re.Pattern[str]] = field(init=False)
+    is_article: ArticlePages = field(init=False)
+    """Is the fetched page an article to emit? Config patterns, then the page itself:
+    a callable of its own, not a method, as it is sent to the analysis workers."""
 
     def __post_init__(self) -> None:
         self.deny = [re.compile(p) for p in self.config.deny]
         self.article_allow = [re.compile(p) for p in self.config.articles.allow]
         self.article_deny = [re.compile(p) for p in self.config.articles.deny]
+        self.is_article = ArticlePages(tuple(self.article_allow), tuple(self.article_deny),
+                                       self.config.articles.classifier)
 
     @property
     def name(self) -> str:
@@ -52,14 +56,6 @@ class SiteScope:
         if any(p.search(url) for p in self.article_allow):
             return True
         return self.config.articles.classifier and url_looks_like_article(url)
-
-    def is_article(self, page: CapturedPage) -> bool:
-        """Is the fetched page an article to emit? Config patterns, then the page itself."""
-        if any(p.search(page.url) for p in self.article_deny):
-            return False
-        if any(p.search(page.url) for p in self.article_allow):
-            return True
-        return self.config.articles.classifier and is_article(page)
 
     def wants_requisite(self, url: str, kind: str) -> bool:
         requisites = self.config.requisites
