@@ -7,7 +7,7 @@ attributes off the cached lxml tree keeps to one parse per page.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urldefrag, urljoin, urlparse, urlsplit
@@ -191,6 +191,37 @@ def css_references(css: str, base: str) -> list[Requisite]:
     return _css_references(css, Resolver(base))
 
 
+_FONT = re.compile(r"\.(woff2?|ttf|otf|eot)$")
+_CSS_STARTS = ("url(", "@import")
+"""What each alternative of :data:`CSS_URL` begins with, lower-cased."""
+
+
+def _css_urls(css: str, lowered: str) -> Iterator[re.Match[str]]:
+    """``CSS_URL.finditer(css)``, the same matches, found from where they can start.
+
+    The case-blind regex tried every position of a real page's 70 KB of inline
+    CSS for its dozen ``url(`` (1.0 ms a page, fundus); ``str.find`` goes to each
+    ``url(`` and ``@import`` of the lower-cased text at C speed, and the regex
+    runs there, each match starting no earlier than the last one's end, as
+    finditer's do. Where lower-casing moves offsets (U+0130, a dotted capital I,
+    becomes two characters) or hides a start (the regex's ``i`` also matches
+    U+0131, a dotless i), the regex scans the whole text as before."""
+    if len(lowered) != len(css) or "\u0131" in lowered:
+        yield from CSS_URL.finditer(css)
+        return
+    starts: list[int] = []
+    for literal in _CSS_STARTS:
+        found = lowered.find(literal)
+        while found >= 0:
+            starts.append(found)
+            found = lowered.find(literal, found + 1)
+    end = 0
+    for start in sorted(starts):
+        if start >= end and (match := CSS_URL.match(css, start)) is not None:
+            end = match.end()
+            yield match
+
+
 def _css_references(css: str, resolve: Callable[[str], str | None]) -> list[Requisite]:
     lowered = css.lower()
     if "url(" not in lowered and "@import" not in lowered:
@@ -198,14 +229,14 @@ def _css_references(css: str, resolve: Callable[[str], str | None]) -> list[Requ
         # case-blind regex's scan (0.9 ms of a real page's 70 KB of inline CSS).
         return []
     found: dict[str, Requisite] = {}
-    for match in CSS_URL.finditer(css):
+    for match in _css_urls(css, lowered):
         ref = match["url"] or match["imp"]
         if not ref or ref.startswith("data:"):
             continue
         url = resolve(ref)
         if url and url.startswith(FOLLOWED_SCHEMES):
             kind = "stylesheet" if match["imp"] or url.lower().endswith(".css") else (
-                "font" if re.search(r"\.(woff2?|ttf|otf|eot)$", url.lower()) else "image")
+                "font" if _FONT.search(url.lower()) else "image")
             found.setdefault(url, Requisite(url, kind))
     return list(found.values())
 

@@ -257,3 +257,17 @@ def test_css_references_in_any_case_and_none_without_a_url():
     found = css_references(".a{background:URL(/i/a.png)} @IMPORT 'b.css';", "https://x.org/s/")
     assert [r.url for r in found] == ["https://x.org/i/a.png", "https://x.org/s/b.css"]
     assert css_references(".a{color:red} .b{display:none}", "https://x.org/s/") == []
+
+
+@pytest.mark.parametrize("css", [
+    ".a{background:url( 'a.png' )} .b{background:Url(\"b.png\")} @IMPORT 'c.css';",
+    "url(url(d.png)) url('e.png\") @import url(f.css); url( @import",
+    "/* \u0130stanbul */ .a{background:url(g.png)}",  # lower-casing makes the I two characters
+    "@\u0131mport 'h.css'; .a{background:url(i.png)}",  # the regex's i matches a dotless i
+])
+def test_css_urls_are_the_case_blind_regexs_matches(css):
+    """Found from where they can start, the matches the regex finds scanning everything."""
+    expected = [(m.span(), m.groupdict()) for m in links.CSS_URL.finditer(css)]
+    assert [(m.span(), m.groupdict())
+            for m in links._css_urls(css, css.lower())] == expected
+    assert expected
