@@ -307,3 +307,20 @@ def test_another_storys_card_classed_paywall_is_no_wall_box():
     html = f"<html><body><article>{_long_article('body')}</article>{card}</body></html>"
     verdict = detect_paywall(CapturedPage("https://x.example/a", html.encode()))
     assert not evidence(verdict, "gate.element_after_body")
+
+
+def test_a_wall_box_kept_hidden_until_a_script_opens_it_weighs_nothing():
+    """A metered site ships its wall on every page inside a closed modal
+    (TownNews BLOX: ``div.modal.fade`` > ``#lee-registration-wall``): the
+    prompt is inside a paywall container, but the reader is not walled until a
+    script opens it. The same box shown weighs as a gate."""
+    wall = ("<div class='{cls}'><div class='registration-wall'><p>Subscribe to keep reading "
+            "our journalism.</p></div></div>")
+
+    def prompt(cls: str) -> list[str]:
+        page = CapturedPage("https://x.example/a", _teaser(wall.format(cls=cls)).encode())
+        return [s.evidence for s in detect_paywall(page).signals
+                if s.name == "prompt.continue" and s.weight > 0]
+
+    assert prompt("modal fade") == []
+    assert prompt("modal") and "gate" in prompt("modal")[0]
