@@ -3,6 +3,7 @@ text by trafilatura from the page's one parse."""
 
 from __future__ import annotations
 
+import pickle
 import re
 
 import pytest
@@ -11,6 +12,7 @@ from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 from trafilatura.xpaths import AUTHOR_XPATHS
 
+from archiver import article as article_module
 from archiver import extraction
 from archiver.extraction import BYLINE_WORDS, extract_article, page_metadata
 from archiver.page import CapturedPage
@@ -125,3 +127,14 @@ def test_a_short_japanese_text_is_still_checked_in_full_mode(monkeypatch: pytest
                         lambda page, fast: modes.append(fast) or original(page, fast))
     assert extract_article(_japanese_article(9)).word_count == 189
     assert modes == [True, False]
+
+
+def test_the_word_count_goes_back_with_the_article_not_counted_again(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    """The count made to choose the text is the article's: it travels with the
+    article from the analysis worker (pickled, as the pool sends results), and
+    the crawling process does not count the text again for the item."""
+    article = extract_article(_japanese_article(30))
+    monkeypatch.setattr(article_module, "count_words", lambda text: pytest.fail("counted again"))
+    assert pickle.loads(pickle.dumps(article)).word_count == 630
