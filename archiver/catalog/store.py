@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import (
     Engine,
+    Select,
     bindparam,
     create_engine,
     delete,
@@ -33,6 +34,7 @@ from sqlalchemy.orm.util import identity_key
 from warcio.timeutils import datetime_to_iso_date, iso_date_to_datetime
 
 from archiver.capture.link import Original, RecordLink
+from archiver.catalog.lookup import Lookup
 from archiver.catalog.models import Article, Capture, Crawl, Verdict, WarcFile
 from archiver.paywall.verdict import PaywallVerdict
 
@@ -180,6 +182,11 @@ ARTICLE_SEEN = (
     .values(final_url=bindparam("final_url"), title=bindparam("title"),
             last_seen=bindparam("last_seen"))
 )
+# The lookups above that a crawl makes for its pages, run on SQLite's own cursor
+# (:mod:`archiver.catalog.lookup`).
+LATEST_CAPTURE_LOOKUP, LATEST_VERDICT_LOOKUP = Lookup(LATEST_CAPTURE), Lookup(LATEST_VERDICT)
+ANY_ORIGINAL_LOOKUP = Lookup(ANY_ORIGINAL_FOR_DIGEST)
+ANY_ARTICLE_LOOKUP = Lookup(ANY_ARTICLE_OF_URL)
 
 
 @dataclass(frozen=True)
@@ -410,29 +417,32 @@ class CatalogStore:
         return row
 
     def original_for_digest(self, payload_digest: str) -> Original | None:
-        if self._none_stored(ANY_ORIGINAL_FOR_DIGEST, {"digest": payload_digest},
+        if self._none_stored(ANY_ORIGINAL_LOOKUP, {"digest": payload_digest},
                              self._captured_digests):
             return None
         with self._unflushed(payload_digest, self._captured_digests):
             row = self.session.scalar(ORIGINAL_FOR_DIGEST, {"digest": payload_digest})
         return original_of(row) if row is not None else None
 
-    def _none_stored(self, exists: Any, params: dict[str, str], written: set[str]) -> bool:
+    def _none_stored(self, exists: Lookup, params: dict[str, str], written: set[str]) -> bool:
         """Whether the stored rows hold none that the lookup by ``params`` (one key, see
-        :meth:`_unflushed`) would find, asked in Core (``exists``: a query of ids); never
+        :meth:`_unflushed`) would find, asked without the ORM (``exists``: a query of ids); never
         when this process wrote rows under that key, which may still be unflushed."""
         (key,) = params.values()
         if key in written:
             return False
-        return self.session.connection().execute(exists, params).first() is None
+        return exists.first(self.session.connection(), params) is None
 
-    def _stored_row(self, statement: Any, params: dict[str, str], written: set[str]) -> Any:
-        """The first row of a Core query by one key (see :meth:`_unflushed`), or ``None``.
-        A Core query sees only flushed rows, so the session flushes first when this
-        process wrote rows under that key."""
+    def _stored_row(self, statement: Lookup | Select, params: dict[str, str],
+                    written: set[str]) -> Any:
+        """The first row of a query by one key (see :meth:`_unflushed`), or ``None``: a
+        :class:`Lookup`, or a Core statement made for this call. Neither sees pending rows,
+        so the session flushes first when this process wrote rows under that key."""
         (key,) = params.values()
         if key in written:
             self.session.flush()
+        if isinstance(statement, Lookup):
+            return statement.first(self.session.connection(), params)
         return self.session.connection().execute(statement, params).first()
 
     def _unflushed(self, key: str, written: set[str]) -> AbstractContextManager[Any]:
@@ -453,7 +463,7 @@ class CatalogStore:
         original, read in the same query), both kept for :meth:`stored_capture` and
         :meth:`add_capture`: the capture middleware refers to the original when the 304
         comes, and the spider reads its stored discovery."""
-        found = self._stored_row(LATEST_CAPTURE, {"url": url}, self._captured_urls)
+        found = self._stored_row(LATEST_CAPTURE_LOOKUP, {"url": url}, self._captured_urls)
         if found is None:
             return None
         width = len(STORED_CAPTURE_COLUMNS)
@@ -497,7 +507,7 @@ class CatalogStore:
     # articles and verdicts
 
     def article(self, url: str) -> Article | None:
-        if self._none_stored(ANY_ARTICLE_OF_URL, {"url": url}, self._recorded_urls):
+        if self._none_stored(ANY_ARTICLE_LOOKUP, {"url": url}, self._recorded_urls):
             return None
         with self._unflushed(url, self._recorded_urls):
             return self.session.scalar(ARTICLE_BY_URL, {"url": url})
@@ -570,7 +580,7 @@ class CatalogStore:
     def _latest_verdict(self, url: str, *where: Any) -> StoredVerdict | None:
         """The newest verdict (:meth:`record_article` then updates its article by id,
         without loading it)."""
-        statement = LATEST_VERDICT.where(*where) if where else LATEST_VERDICT
+        statement = LATEST_VERDICT.where(*where) if where else LATEST_VERDICT_LOOKUP
         row = self._stored_row(statement, {"url": url}, self._recorded_urls)
         return StoredVerdict(*row) if row is not None else None
 

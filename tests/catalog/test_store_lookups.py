@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event
 
 from archiver.capture.link import PROFILE_NOT_MODIFIED, RecordLink, RecordLocation
 from archiver.catalog.models import Article, Capture, Verdict
@@ -148,12 +147,12 @@ def test_a_url_s_latest_verdict_comes_with_its_latest_capture(store: CatalogStor
     """The recrawl's lookup of a page's capture brings its latest verdict too: the reuse
     of the stored analysis then queries nothing, and finds what a query of its own does;
     a verdict this process recorded is never replaced by the stored one."""
-    statements: list[str] = []
-    event.listen(store.engine, "before_cursor_execute",
-                 lambda *args: statements.append(args[2]))
+    statements: list[str] = []  # as SQLite runs them, however they are sent
+    store.session.connection().connection.dbapi_connection.set_trace_callback(statements.append)
     assert store.latest_capture(A).record_id == "<urn:uuid:earlier-1>"
     assert store.latest_capture("http://127.0.0.1:1/news/nobody") is None
     asked = len(statements)
+    assert asked >= 2  # the two lookups, seen
     found = store.last_verdict(A)
     assert len(statements) == asked  # no query
     fresh = CatalogStore(store.url, migrate=False)
