@@ -63,7 +63,8 @@ def wall_kind(values: dict[str, float]) -> tuple[Kind, bool]:
     link to a registration page, an e-mail-only form, a declared registration
     wall) against the payment evidence (``kind.payment``: a price, a subscribe
     or offers link, a card field, "subscribe to continue" wording). A login
-    link or "already a subscriber?" stands on every kind of wall and decides
+    link, "already a subscriber?" or "N characters left / for subscribers
+    only" (``prompt.remaining``) stands on every kind of wall and decides
     nothing. Else ``hard`` when truncated (the server sent only a teaser),
     unless a ``sent`` signal says the whole text is in what the server sent
     (JSON-LD ``articleBody``); ``soft`` when the text is in the page, drawn

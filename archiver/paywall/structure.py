@@ -35,7 +35,7 @@ from archiver.paywall.facts import PageFacts
 from archiver.paywall.regions import describe, is_hidden, names_a_gate
 from archiver.paywall.response import wall_url
 from archiver.paywall.verdict import Signal
-from archiver.paywall.weights import signal
+from archiver.paywall.weights import limits, signal
 from archiver.words import count_words
 
 # How many elements after the article's last line are looked at: a wall stands
@@ -127,20 +127,45 @@ def _after_body(facts: PageFacts) -> list[Signal]:
     return signals
 
 
-def _stylesheet_hidden_class(facts: PageFacts, element: etree._Element) -> str | None:
-    """The class of ``element`` or an ancestor that the page's stylesheet hides."""
+def _stylesheet_hidden(facts: PageFacts,
+                       element: etree._Element) -> tuple[str, etree._Element] | None:
+    """The class of ``element`` or an ancestor that the page's stylesheet
+    hides, with the element that carries it."""
     for node in (element, *element.iterancestors()):
         for name in (node.get("class") or "").split():
             if facts.stylesheet_hides(name):
-                return name
+                return name, node
     return None
 
 
+def _stylesheet_hidden_class(facts: PageFacts, element: etree._Element) -> str | None:
+    """The class of ``element`` or an ancestor that the page's stylesheet hides."""
+    found = _stylesheet_hidden(facts, element)
+    return found[0] if found else None
+
+
+def _is_wall_note(node: etree._Element) -> bool:
+    """Whether a hidden element is the wall's own note rather than article text:
+    a paywall container (``layout.yaml`` gate tokens) holding fewer words than
+    hidden article text (``hidden_text_words``). iHNed's archive (ihned.cz)
+    keeps 'Klikli jste na článek, který patří do předplatitelské sekce' in a
+    stylesheet-hidden ``div.paywall-note2`` of 5 words, which the extractor
+    takes as the teaser's last line; MarketingProfs' stylesheet-hidden
+    ``div.paywall`` holds the 1,352 words of the article, a soft wall."""
+    names = f"{node.get('class') or ''} {node.get('id') or ''}"
+    return names_a_gate(names) and count_words(node.text_content()) < limits()[
+        "hidden_text_words"]
+
+
 def _stylesheet_hidden_body(facts: PageFacts) -> list[Signal]:
+    """The article's last line hidden by the page's stylesheet, unless what is
+    hidden is the wall's own note (:func:`_is_wall_note`): a soft wall's text
+    is hidden, a hard wall's note may be too, shown by its script."""
     element = _last_line_element(facts)
-    name = None if element is None else _stylesheet_hidden_class(facts, element)
-    if name is None:
+    found = None if element is None else _stylesheet_hidden(facts, element)
+    if found is None or _is_wall_note(found[1]):
         return []
+    name = found[0]
     return [signal("gate.stylesheet_hidden_body",
                    f"the article's last line is in .{name}, hidden by the page's stylesheet")]
 

@@ -324,3 +324,23 @@ def test_a_wall_box_kept_hidden_until_a_script_opens_it_weighs_nothing():
 
     assert prompt("modal fade") == []
     assert prompt("modal") and "gate" in prompt("modal")[0]
+
+
+def test_a_wall_note_the_stylesheet_hides_is_no_hidden_article_text():
+    """``gate.stylesheet_hidden_body`` says the text was sent and hidden (a
+    soft wall); a hard wall's own short note, hidden until its script shows it
+    (iHNed's ``div.paywall-note2``), is not article text. The same rule over
+    the article's paragraphs still fires."""
+    paragraphs = "".join(f"<p>Paragraph {i} of the story, long enough to be read as text "
+                         f"by the extractor, ends here.</p>" for i in range(3))
+
+    def hidden(wrapped: str) -> list[str]:
+        html = (f"<html><head><style>.paywall-note {{ display: none }}</style></head><body>"
+                f"<article>{wrapped}</article></body></html>")
+        return evidence(detect_paywall(CapturedPage("https://x.example/a", html.encode())),
+                        "gate.stylesheet_hidden_body")
+
+    note = ("<div class='paywall-note'><p>You clicked an article of the subscribers' section "
+            "here</p></div>")
+    assert hidden(paragraphs + note) == []
+    assert hidden(f"<div class='paywall-note'>{paragraphs * 6}</div>")
