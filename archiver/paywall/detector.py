@@ -27,7 +27,6 @@ from archiver.paywall.truncation import (
 )
 from archiver.paywall.vendors import find_vendors
 from archiver.paywall.verdict import PaywallVerdict, Signal
-from archiver.words import count_words
 
 
 def detect_paywall(
@@ -49,7 +48,7 @@ def detect_paywall(
     facts = PageFacts(page, article)
     declaration, declared_signals = read_declaration(facts, hints)
     vendors, vendor_signals = find_vendors(facts)
-    visible = count_words(article.text)
+    visible = article.word_count
     expected = expected_words(facts)
     truncation = find_truncation(facts, visible, expected)
     short = any(s.name in ("truncation.word_count", "truncation.short_text") for s in truncation)

@@ -41,10 +41,6 @@ class PageFacts:
         self._stylesheet_answers: dict[str, bool] = {}
 
     @cached_property
-    def article_words(self) -> int:
-        return count_words(self.article.text)
-
-    @cached_property
     def _article_flat(self) -> str:
         return " ".join(self.article.text.split())
 
@@ -58,7 +54,7 @@ class PageFacts:
         A teaser (under ``short_text_words``) is never so excused: there the
         paywall container is the wall."""
         if container not in self._article_parts:
-            words = self.article_words
+            words = self.article.word_count
             text = " ".join(container.text_content().split())
             self._article_parts[container] = words >= limits()["short_text_words"] and (
                 count_words(text) >= _WRAPPER_SHARE * words

@@ -76,7 +76,7 @@ def _following(element: etree._Element) -> list[etree._Element]:
 
 def _hidden(facts: PageFacts, node: etree._Element) -> bool:
     """Whether ``node`` is hidden inline or by a class the page's stylesheet hides."""
-    return is_hidden(node) or _stylesheet_hidden_class(facts, node) is not None
+    return is_hidden(node) or _stylesheet_hidden(facts, node) is not None
 
 
 def _field_kind(node: etree._Element) -> str | None:
@@ -136,12 +136,6 @@ def _stylesheet_hidden(facts: PageFacts,
             if facts.stylesheet_hides(name):
                 return name, node
     return None
-
-
-def _stylesheet_hidden_class(facts: PageFacts, element: etree._Element) -> str | None:
-    """The class of ``element`` or an ancestor that the page's stylesheet hides."""
-    found = _stylesheet_hidden(facts, element)
-    return found[0] if found else None
 
 
 def _is_wall_note(node: etree._Element) -> bool:
