@@ -58,7 +58,7 @@ ROUTES = {
     "/gone": Route(status=404, body=b"<html><body>gone</body></html>"),
     "/broken": Route(status=500, body=b"<html><body>oops</body></html>"),
     "/headers": Route(
-        body=article("Headers story"),
+        body=article("Headers story", '<a href="/after-cookies">next</a>'),
         headers=[
             (b"Set-Cookie", b"a=1; Path=/"),
             (b"Set-Cookie", b"b=2; Path=/"),
@@ -67,6 +67,7 @@ ROUTES = {
             (b"Link", b"</b.js>; rel=preload"),
         ],
     ),
+    "/after-cookies": Route(body=article("After cookies")),
     "/secret/plans": Route(body=article("Secret")),
 }
 
@@ -118,7 +119,7 @@ def test_every_reachable_page_archived_once_and_robots_obeyed(wire_crawl):
     counts = Counter(r.target for r in responses(result))
     for path in ["/robots.txt", "/", "/gz-article", "/chunked-article", "/gz-chunked",
                  "/search?q=caf%C3%A9&page=2", "/download?id=7", "/moved", "/gone",
-                 "/headers"]:
+                 "/headers", "/after-cookies"]:
         assert counts[base + path] == 1, path
     assert counts[base + "/broken"] == 2, "a 500 and its retry are both archived"
     assert base + "/secret/plans" not in counts
@@ -183,8 +184,10 @@ def test_request_records_carry_real_request_line_host_and_no_credentials(wire_cr
     assert request.http_header_values("Host") == [f"127.0.0.1:{site.port}".encode()]
     assert request.http_header_values("User-Agent")[0].startswith(b"news-archiver/")
     assert b"gzip" in request.http_header_values("Accept-Encoding")[0]
-    sent_cookie = [h for _, p, h in site.log.entries if "Cookie" in h]
-    assert sent_cookie, "the site set cookies, so later requests must have sent them"
+    # /after-cookies is linked only from /headers, which sets the cookies: its request
+    # cannot leave before them (others may, when the home page's links go out at once).
+    sent_cookie = [h for _, p, h in site.log.entries if p == "/after-cookies" and "Cookie" in h]
+    assert sent_cookie, "the site set cookies, so the page found after them must have sent them"
     for record in records:
         if record.rec_type == "request":
             assert record.http_header_values("Cookie") == []
@@ -209,7 +212,8 @@ def test_items_point_at_their_response_records(wire_crawl):
     _, result = wire_crawl
     items = result.items()
     assert {item["title"] for item in items} == {
-        "Gzip story", "Chunked story", "Both", "Search result", "Headers story"
+        "Gzip story", "Chunked story", "Both", "Search result", "Headers story",
+        "After cookies",
     }
     for item in items:
         record = Record.at(result.directory / "warc" / item["warc_filename"], item["warc_offset"])
