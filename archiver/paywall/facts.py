@@ -25,7 +25,8 @@ from archiver.words import count_words
 _WRAPPER_SHARE = 0.5
 # A paragraph whose first this many characters are in the article is one of its own.
 _PARAGRAPH_CHARS = 60
-_ARC_CODE = re.compile(r'"content_restrictions"\s*:\s*\{[^{}]*?"content_code"\s*:\s*"([\w-]+)"')
+_ARC_KEY = '"content_restrictions"'
+_ARC_CODE = re.compile(_ARC_KEY + r'\s*:\s*\{[^{}]*?"content_code"\s*:\s*"([\w-]+)"')
 
 
 class PageFacts:
@@ -119,6 +120,11 @@ class PageFacts:
 
     @cached_property
     def arc_content_codes(self) -> list[str]:
+        """Arc's ``content_restrictions`` codes. Every match opens with the key,
+        so the pages whose scripts lack it (most) are passed by ``in`` (C speed)
+        rather than by the regex's own scan (0.45 ms a fundus page)."""
+        if _ARC_KEY not in self.inline_scripts:
+            return []
         return _ARC_CODE.findall(self.inline_scripts)
 
     def _mentions_microdata_free(self) -> bool:

@@ -22,7 +22,7 @@ from functools import cache
 
 from archiver.languages import PROMPT_CATEGORIES, languages
 from archiver.paywall.facts import PageFacts
-from archiver.paywall.patterns import compile_groups, finders
+from archiver.paywall.patterns import Finder, compile_groups, finders
 from archiver.paywall.regions import describe, is_hidden
 from archiver.paywall.verdict import Signal
 from archiver.paywall.weights import prompt_weight
@@ -43,7 +43,7 @@ def _phrases(site_phrases: tuple[str, ...]) -> dict[str, list[str]]:
 
 
 @cache
-def _finders(site_phrases: tuple[str, ...]) -> list[re.Pattern[str]]:
+def _finders(site_phrases: tuple[str, ...]) -> list[Finder]:
     """Every phrase in a few tries, run over lower-cased text: plain tries with
     no groups and no IGNORECASE are several times faster than either."""
     phrases = _phrases(site_phrases)
