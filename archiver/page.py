@@ -18,12 +18,15 @@ import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache, cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import lxml.html
 from lxml import etree
 from lxml.etree import ParserError
 from w3lib.encoding import html_to_unicode
+
+if TYPE_CHECKING:
+    from archiver.toolkit.stylesheets import PageStylesheets
 
 _JSONLD_SCRIPTS = ".//script[@type='application/ld+json']"
 
@@ -95,6 +98,10 @@ class CapturedPage:
     status: int = 200
     headers: Mapping[str, list[str]] = field(default_factory=dict)
     """Header names in lower case, values decoded as latin-1 (lossless)."""
+    stylesheets: PageStylesheets | None = None
+    """The stylesheets the page links, as captured in the same archive, when it is
+    re-analysed from one (``archiver reextract``); ``None`` in the live crawl, which
+    fetches them after the verdict is made, and for a saved page."""
 
     def header(self, name: str) -> str | None:
         values = self.headers.get(name.lower())

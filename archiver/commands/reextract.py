@@ -25,6 +25,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--site", action="append", default=[], dest="sites", metavar="NAME",
                         help="use this site config's paywall hints and article rules for its "
                              "URLs, as the crawl did (repeatable)")
+    parser.add_argument("--no-stylesheets", action="store_false", dest="stylesheets",
+                        help="judge each page alone, as the crawl did, without the linked "
+                             "stylesheets captured in the same WARCs")
     add_sites_dir_argument(parser)
     parser.set_defaults(func=run)
 
@@ -45,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     if args.jobs is not None and args.jobs < 1:
         raise UsageError(f"--jobs {args.jobs}: give a number of processes >= 1")
     usable_file(args.output)  # before the analysis: a bad -o costs nothing
-    result = reextract(warcs, args.jobs, sites)
+    result = reextract(warcs, args.jobs, sites, args.stylesheets)
     with open(args.output, "wb") as stream:
         exporter = JsonLinesItemExporter(stream, encoding="utf-8")
         exporter.start_exporting()
@@ -56,6 +59,8 @@ def run(args: argparse.Namespace) -> int:
         print(problem, file=sys.stderr)
     print(f"{len(warcs)} WARC files, {result.records} HTTP records, "
           f"{len(result.items)} articles -> {args.output}"
+          + (f", {result.missing_stylesheets} linked stylesheets not in the WARCs (those "
+             "verdicts made without them)" if result.missing_stylesheets else "")
           + (f", {len(result.problems)} problems (named above; the rest was written)"
              if result.problems else ""))
     return ExitCode.FAILED if result.problems else ExitCode.OK

@@ -75,4 +75,5 @@ def detect_paywall(
         visible_words=visible,
         expected_words=expected.words,
         signals=result.signals,
+        stylesheets=None if page.stylesheets is None else page.stylesheets.record(),
     )

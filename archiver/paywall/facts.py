@@ -25,6 +25,10 @@ from archiver.words import count_words
 _WRAPPER_SHARE = 0.5
 # A paragraph whose first this many characters are in the article is one of its own.
 _PARAGRAPH_CHARS = 60
+# How a rule quoted in evidence is cut: its selectors and declarations, not a sheet.
+_RULE_CHARS = 160
+PAGE_STYLE = "the page's stylesheet"
+"""Where :meth:`PageFacts.stylesheet_hides` found the rule: the page's own ``<style>``."""
 _ARC_KEY = '"content_restrictions"'
 _ARC_CODE = re.compile(_ARC_KEY + r'\s*:\s*\{[^{}]*?"content_code"\s*:\s*"([\w-]+)"')
 
@@ -39,7 +43,7 @@ class PageFacts:
         self.text = PageText(page.tree, article.text)
         self.regions = Regions()
         self._article_parts: dict[etree._Element, bool] = {}
-        self._stylesheet_answers: dict[str, bool] = {}
+        self._stylesheet_answers: dict[str, str | None] = {}
 
     @cached_property
     def _article_flat(self) -> str:
@@ -87,36 +91,29 @@ class PageFacts:
     def _style_text(self) -> str:
         return "\n".join(self.tree.xpath("//style/text()", smart_strings=False))
 
-    def stylesheet_hides(self, name: str) -> bool:
-        """Whether a plain ``.name { ... }`` rule of the page's ``<style>`` hides,
-        blurs or fades what it styles: text a reader does not see though no
-        inline style says so. Asked for the few classes of one element's
-        ancestors and found by plain substring search: pages inline hundreds of
-        kilobytes of CSS, and splitting all of it into rules took a fifth of
-        the detector's time on fundus."""
+    def stylesheet_hides(self, name: str) -> str | None:
+        """Which stylesheet has a plain ``.name { ... }`` rule that hides, blurs
+        or fades what it styles: text a reader does not see though no inline
+        style says so. :data:`PAGE_STYLE` for the page's own ``<style>``; for a
+        stylesheet the page links, read from the archive it was captured into
+        (``page.stylesheets``, :mod:`archiver.toolkit.stylesheets`), the rule
+        and the stylesheet's URL; ``None`` when no rule hides it. Asked for the
+        few classes of one element's ancestors and found by plain substring
+        search: pages inline hundreds of kilobytes of CSS, and splitting all of
+        it into rules took a fifth of the detector's time on fundus."""
         if name not in self._stylesheet_answers:
-            self._stylesheet_answers[name] = self._stylesheet_rule_hides(name)
+            self._stylesheet_answers[name] = self._hiding_stylesheet(name)
         return self._stylesheet_answers[name]
 
-    def _stylesheet_rule_hides(self, name: str) -> bool:
-        css = self._style_text
-        selector = f".{name}"
-        # str.find is a C-speed scan to the class's few mentions; a regex per
-        # class name (compiled anew: hundreds a page overflow re's cache) took
-        # 15% of the detector's time on fundus
-        found = css.find(selector)
-        while found >= 0:
-            end = found + len(selector)
-            rest = css[end:end + 64].lstrip()
-            if rest[:1] in (",", "{"):
-                opened = css.find("{", found)
-                start = max(css.rfind("}", 0, found), css.rfind("{", 0, found)) + 1
-                closed = css.find("}", opened)
-                if closed > 0 and selector in (part.strip() for part in css[start:opened].split(
-                        ",")) and hides(css[opened + 1:closed]):
-                    return True
-            found = css.find(selector, end)
-        return False
+    def _hiding_stylesheet(self, name: str) -> str | None:
+        if _hiding_rule(self._style_text, name) is not None:
+            return PAGE_STYLE
+        linked = self.page.stylesheets
+        for sheet in linked.sheets if linked is not None else ():
+            rule = _hiding_rule(sheet.text, name)
+            if rule is not None:
+                return f"the rule {rule} of the stylesheet {sheet.url}"
+        return None
 
     @cached_property
     def arc_content_codes(self) -> list[str]:
@@ -149,3 +146,26 @@ class PageFacts:
             return []
         found = self.tree.xpath('//*[@itemprop="isAccessibleForFree"]')
         return [(el.get("content") or el.text_content() or "").strip() for el in found]
+
+
+def _hiding_rule(css: str, name: str) -> str | None:
+    """The first plain ``.name { ... }`` rule of ``css`` (one of its comma-separated
+    selectors is exactly ``.name``) whose declarations hide, blur or fade, as written
+    (cut to ``_RULE_CHARS``), or ``None``."""
+    selector = f".{name}"
+    # str.find is a C-speed scan to the class's few mentions; a regex per
+    # class name (compiled anew: hundreds a page overflow re's cache) took
+    # 15% of the detector's time on fundus
+    found = css.find(selector)
+    while found >= 0:
+        end = found + len(selector)
+        rest = css[end:end + 64].lstrip()
+        if rest[:1] in (",", "{"):
+            opened = css.find("{", found)
+            start = max(css.rfind("}", 0, found), css.rfind("{", 0, found)) + 1
+            closed = css.find("}", opened)
+            if closed > 0 and selector in (part.strip() for part in css[start:opened].split(
+                    ",")) and hides(css[opened + 1:closed]):
+                return " ".join(css[start:closed + 1].split())[:_RULE_CHARS]
+        found = css.find(selector, end)
+    return None

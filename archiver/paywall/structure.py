@@ -11,7 +11,8 @@ read only markup and character statistics:
 * ``offer.account`` / ``offer.subscription``: what those forms ask for (an
   e-mail address alone: an account; a card number: a payment), for the kind;
 * ``gate.stylesheet_hidden_body``: the article's last line sits in an element
-  that a rule of the page's own ``<style>`` hides or blurs (no inline style);
+  that a rule of the page's own ``<style>`` hides or blurs (no inline style),
+  or, re-analysed from the archive, a rule of a stylesheet the page links;
 * ``text.scrambled``: the article's letters do not follow the letter pairs of
   the page's own readable text (menus, headlines, captions): the text was sent
   letter-shifted, shuffled or as filler, to be decoded only for subscribers;
@@ -128,13 +129,15 @@ def _after_body(facts: PageFacts) -> list[Signal]:
 
 
 def _stylesheet_hidden(facts: PageFacts,
-                       element: etree._Element) -> tuple[str, etree._Element] | None:
-    """The class of ``element`` or an ancestor that the page's stylesheet
-    hides, with the element that carries it."""
+                       element: etree._Element) -> tuple[str, etree._Element, str] | None:
+    """The class of ``element`` or an ancestor that a stylesheet of the page
+    hides, with the element that carries it and where the hiding rule is
+    (:meth:`PageFacts.stylesheet_hides`)."""
     for node in (element, *element.iterancestors()):
         for name in (node.get("class") or "").split():
-            if facts.stylesheet_hides(name):
-                return name, node
+            source = facts.stylesheet_hides(name)
+            if source is not None:
+                return name, node, source
     return None
 
 
@@ -159,9 +162,9 @@ def _stylesheet_hidden_body(facts: PageFacts) -> list[Signal]:
     found = None if element is None else _stylesheet_hidden(facts, element)
     if found is None or _is_wall_note(found[1]):
         return []
-    name = found[0]
+    name, _, source = found
     return [signal("gate.stylesheet_hidden_body",
-                   f"the article's last line is in .{name}, hidden by the page's stylesheet")]
+                   f"the article's last line is in .{name}, hidden by {source}")]
 
 
 def _bigrams(text: str) -> Counter[tuple[str, str]]:

@@ -54,9 +54,15 @@ class PaywallVerdict:
     visible_words: int = 0
     expected_words: int | None = None
     signals: list[Signal] = field(default_factory=list)
+    stylesheets: dict[str, list[str]] | None = None
+    """The linked stylesheets a verdict re-made from the archive read (``read``: their
+    URLs), could not find there (``missing``) or left past its bounds (``skipped``);
+    ``None`` for a verdict made from the page alone (the crawl's, ``archiver detect``),
+    and then absent from :meth:`to_dict`, as before stylesheets were read."""
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object stored on the item under ``paywall`` and in the WARC."""
+        stylesheets = {} if self.stylesheets is None else {"stylesheets": self.stylesheets}
         return {
             "detected": self.detected,
             "kind": self.kind,
@@ -67,6 +73,7 @@ class PaywallVerdict:
             "visible_words": self.visible_words,
             "expected_words": self.expected_words,
             "signals": [signal.to_dict() for signal in self.signals],
+            **stylesheets,
         }
 
     @property
@@ -87,4 +94,5 @@ class PaywallVerdict:
             visible_words=int(data.get("visible_words") or 0),
             expected_words=data.get("expected_words"),
             signals=[Signal.from_dict(signal) for signal in data.get("signals") or []],
+            stylesheets=data.get("stylesheets"),
         )

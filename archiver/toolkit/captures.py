@@ -57,6 +57,9 @@ class CaptureEntry:
     refers_to_date: str | None = None
     original: CaptureEntry | None = None
     """For a revisit, the record its payload is read from (set by resolve_revisits)."""
+    content_type: str | None = None
+    """The response's ``Content-Type``, as sent (how stylesheets are found among the
+    captures, :mod:`archiver.toolkit.stylesheets`); ``None`` for a revisit."""
 
 
 @dataclass
@@ -184,6 +187,8 @@ def scan_warc(path: Path) -> tuple[list[CaptureEntry], list[Damage]]:
                     refers_to=headers.get_header("WARC-Refers-To"),
                     refers_to_url=headers.get_header("WARC-Refers-To-Target-URI"),
                     refers_to_date=headers.get_header("WARC-Refers-To-Date"),
+                    content_type=record.http_headers.get_header("Content-Type")
+                    if record.http_headers is not None else None,
                 )
             )
     return entries, damage
