@@ -24,7 +24,6 @@ from sqlalchemy import (
     create_engine,
     delete,
     event,
-    insert,
     inspect,
     select,
     text,
@@ -183,9 +182,6 @@ ARTICLE_SEEN = (
     .values(final_url=bindparam("final_url"), title=bindparam("title"),
             last_seen=bindparam("last_seen"))
 )
-VERDICT_ROWS = insert(Verdict.__table__)
-"""The verdicts recorded since the last flush, inserted in one statement run for them all
-(:meth:`CatalogStore._flush`)."""
 # The lookups above that a crawl makes for its pages, run on SQLite's own cursor
 # (:mod:`archiver.catalog.lookup`).
 LATEST_CAPTURE_LOOKUP, LATEST_VERDICT_LOOKUP = Lookup(LATEST_CAPTURE), Lookup(LATEST_VERDICT)
@@ -283,10 +279,6 @@ class CatalogStore:
         """URLs this process recorded articles (and verdicts) of."""
         self._captured_digests: set[str] = set()
         """Payload digests of the captures this process added."""
-        self._pending_verdicts: list[tuple[dict[str, Any], Capture, Article | None]] = []
-        """Verdict rows recorded since the last flush (:data:`VERDICT_ROWS`), each with its
-        capture and, where the session holds it, its article: their ids are known once the
-        session is flushed, when :meth:`_flush` inserts the rows together."""
         self._seen_articles: dict[int, dict[str, Any]] = {}
         """Updates of articles seen again (:data:`ARTICLE_SEEN`) by article id, written
         together at the next commit: one statement each cost 1.6-2.1% of an unchanged
@@ -313,22 +305,7 @@ class CatalogStore:
         if self._seen_articles:
             self.session.connection().execute(ARTICLE_SEEN, list(self._seen_articles.values()))
             self._seen_articles = {}
-        self._flush()
         self.session.commit()
-
-    def _flush(self) -> None:
-        """Flush the session, then insert the pending verdict rows, which need the ids
-        the flush gives their captures and new articles. As ORM objects (their
-        construction, ``Session.add``, the unit of work at each flush) 600 verdicts of
-        an unchanged recrawl took 168-206 ms of CPU, as rows of one statement 72-74
-        (Dec 2026, load 5): 0.1 s of the 2.9 s that recrawl of 600 generated pages costs."""
-        self.session.flush()
-        if self._pending_verdicts:
-            rows = [values | {"capture_id": capture.id} | (
-                {"article_id": article.id} if article is not None else {})
-                for values, capture, article in self._pending_verdicts]
-            self._pending_verdicts = []
-            self.session.connection().execute(VERDICT_ROWS, rows)
 
     def record_warc_file(self, filename: str, location: str, size: int, sha256: str) -> None:
         """Where a WARC file now lives (committed at once: its local copy goes next)."""
@@ -463,7 +440,7 @@ class CatalogStore:
         so the session flushes first when this process wrote rows under that key."""
         (key,) = params.values()
         if key in written:
-            self._flush()
+            self.session.flush()
         if isinstance(statement, Lookup):
             return statement.first(self.session.connection(), params)
         return self.session.connection().execute(statement, params).first()
@@ -517,7 +494,6 @@ class CatalogStore:
             )
         ))
         if ids:
-            self._flush()
             self.session.execute(delete(Verdict).where(Verdict.capture_id.in_(ids)))
             self.session.execute(
                 update(Capture).where(Capture.refers_to_id.in_(ids)).values(refers_to_id=None)
@@ -564,17 +540,25 @@ class CatalogStore:
             article.last_seen = capture.fetched_at
         self._recorded_urls.add(url)
         if verdict is not None:
-            values = {
-                "crawl_id": crawl_id, "observed_at": capture.fetched_at,
-                "detected": verdict.detected, "kind": verdict.kind,
-                "truncated": verdict.truncated, "declared": verdict.declared,
-                "confidence": verdict.confidence, "not_modified": capture.not_modified,
-                "verdict": verdict.to_dict(), "detector_version": detector_version,
-                "article": dict(extracted) if extracted is not None else None,
-            }
-            if article is None:
-                values["article_id"] = latest.article_id
-            self._pending_verdicts.append((values, capture, article))
+            row = Verdict(
+                crawl_id=crawl_id,
+                capture=capture,
+                observed_at=capture.fetched_at,
+                detected=verdict.detected,
+                kind=verdict.kind,
+                truncated=verdict.truncated,
+                declared=verdict.declared,
+                confidence=verdict.confidence,
+                not_modified=capture.not_modified,
+                verdict=verdict.to_dict(),
+                detector_version=detector_version,
+                extracted=dict(extracted) if extracted is not None else None,
+            )
+            if article is not None:
+                row.article = article
+            else:
+                row.article_id = latest.article_id
+            self.session.add(row)
 
     def last_verdict(self, url: str, excluding: Capture | None = None) -> StoredVerdict | None:
         """The article's latest verdict, leaving out the one made on ``excluding``."""
@@ -602,14 +586,12 @@ class CatalogStore:
 
     def verdicts(self) -> list[Verdict]:
         """Every verdict observed, with its article and capture loaded."""
-        self._flush()
         return list(self.session.scalars(
             select(Verdict).options(joinedload(Verdict.article), joinedload(Verdict.capture))
             .order_by(Verdict.observed_at, Verdict.id)
         ))
 
     def verdict_history(self, url: str) -> list[Verdict]:
-        self._flush()
         return list(self.session.scalars(
             select(Verdict).join(Article).where(Article.url == url)
             .order_by(Verdict.observed_at, Verdict.id)

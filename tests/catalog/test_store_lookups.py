@@ -164,23 +164,3 @@ def test_a_url_s_latest_verdict_comes_with_its_latest_capture(store: CatalogStor
     assert store.latest_capture(A).record_id == "<urn:uuid:now-5>"
     latest = store.last_verdict(A)
     assert latest.capture_id == row.id and latest.verdict["detected"] is True
-
-
-def test_verdicts_go_out_together_with_their_captures_and_articles(store: CatalogStore):
-    """Verdict rows wait for the next flush and are inserted then, in one statement,
-    with the ids the flush gave their captures and new articles."""
-    new = "http://127.0.0.1:1/news/new"
-    store.record_article("now", capture(store, new, 5, "now"), new, None, "new",
-                         PaywallVerdict(detected=True, kind="hard"), "v2", {"text": "teaser"})
-    store.last_verdict(B)  # known: B's article is updated by id, never loaded
-    store.record_article("now", capture(store, B, 6, "now"), B, None, "b", PaywallVerdict())
-    fresh = CatalogStore(store.url, migrate=False)
-    assert fresh.session.query(Verdict).count() == 2  # the earlier run's only
-    store.commit()
-    fresh.session.expire_all()
-    found = sorted((v.article.url, v.capture.record_id, v.crawl_id, v.detected, v.kind,
-                    v.detector_version, v.extracted)
-                   for v in fresh.session.query(Verdict).filter_by(crawl_id="now"))
-    assert found == [(B, "<urn:uuid:now-6>", "now", False, None, None, None),
-                     (new, "<urn:uuid:now-5>", "now", True, "hard", "v2", {"text": "teaser"})]
-    fresh.close()
