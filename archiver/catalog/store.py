@@ -24,6 +24,7 @@ from sqlalchemy import (
     create_engine,
     delete,
     event,
+    insert,
     inspect,
     select,
     text,
@@ -177,6 +178,7 @@ LATEST_VERDICT = (
     .where(Article.url == bindparam("url"))
     .order_by(Verdict.observed_at.desc(), Verdict.id.desc()).limit(1)
 )
+VERDICT_INSERT = insert(Verdict.__table__)
 ARTICLE_SEEN = (
     update(Article.__table__).where(Article.id == bindparam("article_id"))
     .values(final_url=bindparam("final_url"), title=bindparam("title"),
@@ -283,6 +285,11 @@ class CatalogStore:
         """Updates of articles seen again (:data:`ARTICLE_SEEN`) by article id, written
         together at the next commit: one statement each cost 1.6-2.1% of an unchanged
         recrawl's CPU."""
+        self._pending_verdicts: list[tuple[dict[str, Any], Capture, Article | int]] = []
+        """Verdicts recorded since the last flush, each with its capture and its article
+        (loaded, or its id), inserted together once those have ids (:meth:`_flush`):
+        an ORM object each, built, tracked and flushed, cost 0.05 ms of a recrawled page's
+        0.26 ms of catalog CPU."""
 
     def close(self) -> None:
         self._commit()
@@ -300,12 +307,25 @@ class CatalogStore:
         self._commit()
 
     def _commit(self) -> None:
-        """Commit the session, with the pending :data:`ARTICLE_SEEN` updates in one
-        statement run for them all."""
+        """Commit the session, with the pending verdicts and :data:`ARTICLE_SEEN` updates,
+        each in one statement run for them all."""
+        self._flush()
         if self._seen_articles:
             self.session.connection().execute(ARTICLE_SEEN, list(self._seen_articles.values()))
             self._seen_articles = {}
         self.session.commit()
+
+    def _flush(self) -> None:
+        """Flush the session's pending rows, then insert the pending verdicts, which refer
+        to them (in the session's transaction: committed with them, or not at all)."""
+        self.session.flush()
+        if not self._pending_verdicts:
+            return
+        rows = [{**values, "capture_id": capture.id,
+                 "article_id": article if isinstance(article, int) else article.id}
+                for values, capture, article in self._pending_verdicts]
+        self._pending_verdicts = []
+        self.session.connection().execute(VERDICT_INSERT, rows)
 
     def record_warc_file(self, filename: str, location: str, size: int, sha256: str) -> None:
         """Where a WARC file now lives (committed at once: its local copy goes next)."""
@@ -440,7 +460,7 @@ class CatalogStore:
         so the session flushes first when this process wrote rows under that key."""
         (key,) = params.values()
         if key in written:
-            self.session.flush()
+            self._flush()
         if isinstance(statement, Lookup):
             return statement.first(self.session.connection(), params)
         return self.session.connection().execute(statement, params).first()
@@ -487,6 +507,7 @@ class CatalogStore:
 
     def drop_captures_beyond(self, filename: str, size: int) -> int:
         """Forget captures (and their verdicts) whose bytes end past ``size``."""
+        self._flush()
         ids = list(self.session.scalars(
             select(Capture.id).where(
                 Capture.warc_filename == filename,
@@ -540,25 +561,19 @@ class CatalogStore:
             article.last_seen = capture.fetched_at
         self._recorded_urls.add(url)
         if verdict is not None:
-            row = Verdict(
-                crawl_id=crawl_id,
-                capture=capture,
-                observed_at=capture.fetched_at,
-                detected=verdict.detected,
-                kind=verdict.kind,
-                truncated=verdict.truncated,
-                declared=verdict.declared,
-                confidence=verdict.confidence,
-                not_modified=capture.not_modified,
-                verdict=verdict.to_dict(),
-                detector_version=detector_version,
-                extracted=dict(extracted) if extracted is not None else None,
-            )
-            if article is not None:
-                row.article = article
-            else:
-                row.article_id = latest.article_id
-            self.session.add(row)
+            self._pending_verdicts.append(({
+                "crawl_id": crawl_id,
+                "observed_at": capture.fetched_at,
+                "detected": verdict.detected,
+                "kind": verdict.kind,
+                "truncated": verdict.truncated,
+                "declared": verdict.declared,
+                "confidence": verdict.confidence,
+                "not_modified": capture.not_modified,
+                "verdict": verdict.to_dict(),
+                "detector_version": detector_version,
+                "article": dict(extracted) if extracted is not None else None,
+            }, capture, article if article is not None else latest.article_id))
 
     def last_verdict(self, url: str, excluding: Capture | None = None) -> StoredVerdict | None:
         """The article's latest verdict, leaving out the one made on ``excluding``."""
@@ -586,12 +601,14 @@ class CatalogStore:
 
     def verdicts(self) -> list[Verdict]:
         """Every verdict observed, with its article and capture loaded."""
+        self._flush()
         return list(self.session.scalars(
             select(Verdict).options(joinedload(Verdict.article), joinedload(Verdict.capture))
             .order_by(Verdict.observed_at, Verdict.id)
         ))
 
     def verdict_history(self, url: str) -> list[Verdict]:
+        self._flush()
         return list(self.session.scalars(
             select(Verdict).join(Article).where(Article.url == url)
             .order_by(Verdict.observed_at, Verdict.id)

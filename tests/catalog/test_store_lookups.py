@@ -164,3 +164,30 @@ def test_a_url_s_latest_verdict_comes_with_its_latest_capture(store: CatalogStor
     assert store.latest_capture(A).record_id == "<urn:uuid:now-5>"
     latest = store.last_verdict(A)
     assert latest.capture_id == row.id and latest.verdict["detected"] is True
+
+
+def test_verdicts_wait_for_the_flush_and_go_out_with_their_captures_and_articles(
+        store: CatalogStore):
+    """A recorded verdict is held until its capture and article have ids, then inserted
+    with them: a reader of this session sees it at once, another process only after the
+    commit (so never a verdict without its capture), with every value it was recorded with."""
+    new = "http://127.0.0.1:1/news/new"
+    row = capture(store, new, 5, "now")
+    store.record_article("now", row, new, None, "new", PaywallVerdict(detected=True, kind="hard"),
+                         "v1", {"text": "a few words", "word_count": 3})
+    store.last_verdict(A)  # A's verdict, recorded earlier, found
+    store.record_article("now", capture(store, A, 6, "now"), A, None, "again", PaywallVerdict(),
+                         "v1", None)
+    other = CatalogStore(store.url, migrate=False)
+    assert other.verdict_history(new) == [] and other.latest_capture(new) is None
+    assert [v.detected for v in store.verdict_history(new)] == [True]  # this session: at once
+    store.commit()
+    (verdict,) = other.verdict_history(new)
+    assert (verdict.capture.record_id, verdict.article.url, verdict.article.title) == (
+        row.record_id, new, "new")
+    assert (verdict.kind, verdict.detector_version, verdict.not_modified) == ("hard", "v1", False)
+    assert verdict.extracted == {"text": "a few words", "word_count": 3}
+    assert verdict.verdict == PaywallVerdict(detected=True, kind="hard").to_dict()
+    assert [(v.capture.record_id, v.extracted) for v in other.verdict_history(A)] == [
+        ("<urn:uuid:earlier-1>", None), ("<urn:uuid:now-6>", None)]
+    other.close()
