@@ -46,8 +46,12 @@ def test_two_workers_share_one_frontier(redis_url: str, postgres_url: str, tmp_p
                               "--run-id", "scale")
         assert seeded.returncode == 0, seeded.stderr[-3000:]
         assert "1 start requests" in seeded.stdout
-        first = start_worker(redis_url, tmp_path / "a", *catalog)
-        second = start_worker(redis_url, tmp_path / "b", *catalog)
+        # The site's shared turn is 0.3 s, not the workers' usual 0.05: each worker asks
+        # once per 0.5 s page, and on a loaded machine their requests drifted further apart
+        # than 0.05 s for a whole crawl (no request waited, seen once at load 6).
+        shared_turn = ["-s", "DOWNLOAD_DELAY=0.3"]
+        first = start_worker(redis_url, tmp_path / "a", *catalog, *shared_turn)
+        second = start_worker(redis_url, tmp_path / "b", *catalog, *shared_turn)
         try:
             wait_for(lambda: site.log.in_flight >= 2, "both workers to request a page",
                      timeout=GATE_WAIT - 10)
