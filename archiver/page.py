@@ -26,6 +26,7 @@ from lxml.etree import ParserError
 from w3lib.encoding import html_to_unicode
 
 if TYPE_CHECKING:
+    from archiver.discovery.links import Requisite
     from archiver.toolkit.stylesheets import PageStylesheets
 
 _JSONLD_SCRIPTS = ".//script[@type='application/ld+json']"
@@ -140,6 +141,15 @@ class CapturedPage:
         looked up once, not by each of the three link readers (0.2 ms a real page each)."""
         element = self.tree.find(".//base[@href]")
         return element.get("href") if element is not None else None
+
+    @cached_property
+    def requisites(self) -> list[Requisite]:
+        """What the page embeds (:func:`~archiver.discovery.links.page_requisites`),
+        found once: the analysis keeps them for replay, and ``archiver reextract``
+        reads the stylesheets among them (1.9 ms a fundus page, twice without this)."""
+        from archiver.discovery.links import page_requisites
+
+        return page_requisites(self)
 
     @cached_property
     def json_ld(self) -> list[dict[str, Any]]:

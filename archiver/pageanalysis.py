@@ -24,7 +24,7 @@ from urllib.parse import urljoin
 
 from archiver.article import ArticleText
 from archiver.discovery.classifier import is_article
-from archiver.discovery.links import Requisite, feed_links, page_links, page_requisites
+from archiver.discovery.links import Requisite, feed_links, page_links
 from archiver.page import CapturedPage
 from archiver.paywall import PaywallHints, PaywallVerdict
 
@@ -88,7 +88,7 @@ def analyse_page(
                             canonical_url=canonical_url(page), feeds=feed_links(page))
     if page.status == 200 and classify(page):
         analysis.is_article = True
-        analysis.requisites = page_requisites(page)
+        analysis.requisites = page.requisites
         if depth is Depth.FULL:
             # Imported in the worker only: the crawling process never extracts
             # nor detects, so it never imports trafilatura and the paywall rules.

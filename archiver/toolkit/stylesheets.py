@@ -9,7 +9,7 @@ them all: :class:`ArchivedStylesheets` indexes the stylesheet captures of the
 WARCs read (the scan's own entries, as a CDXJ index of them would list them),
 and :class:`PageStylesheets` gives the detector the ``<link rel=stylesheet>``
 (and preloaded) sheets and their ``@import``\\ s, resolved against the page's URL
-as discovery resolves them (:func:`~archiver.discovery.links.page_requisites`,
+as discovery resolves them (``CapturedPage.requisites``,
 :func:`~archiver.discovery.links.css_references`), each from its capture nearest
 in time to the page's. The paywall rules read their text as they read the
 page's ``<style>`` (:meth:`~archiver.paywall.facts.PageFacts.stylesheet_hides`);
@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 from w3lib.encoding import http_content_type_encoding
 
 from archiver.capture.bounded import BodyTooLarge
-from archiver.discovery.links import css_references, page_requisites
+from archiver.discovery.links import css_references
 from archiver.page import CapturedPage
 from archiver.toolkit.captures import CaptureEntry, UndecodableBody, read_capture
 
@@ -119,7 +119,7 @@ class PageStylesheets:
     @cached_property
     def sheets(self) -> list[Stylesheet]:
         """The sheets read, in the page's order, each followed by what it imports."""
-        queue = [r.url for r in page_requisites(self._page) if r.kind == "stylesheet"]
+        queue = [r.url for r in self._page.requisites if r.kind == "stylesheet"]
         seen = set(queue)
         found: list[Stylesheet] = []
         budget = MAX_PAGE_BYTES
@@ -149,5 +149,5 @@ class PageStylesheets:
 
     def record(self) -> dict[str, list[str]]:
         """What the verdict keeps: the URLs read, missing and skipped."""
-        return {"read": [sheet.url for sheet in self.sheets], "missing": list(self.missing),
-                "skipped": list(self.skipped)}
+        read = [sheet.url for sheet in self.sheets]  # looked up first: it fills the others
+        return {"read": read, "missing": list(self.missing), "skipped": list(self.skipped)}
