@@ -12,7 +12,7 @@ from archiver.extraction import extract_article
 from archiver.page import CapturedPage
 from archiver.paywall.declarations import read_declaration
 from archiver.paywall.facts import PageFacts
-from archiver.paywall.gates import find_gates
+from archiver.paywall.gates import find_gates, find_hidden_behind_wall
 from archiver.paywall.hints import PaywallHints
 from archiver.paywall.prompts import find_prompts
 from archiver.paywall.rendered import RenderedFacts, find_rendered_signals
@@ -64,6 +64,7 @@ def detect_paywall(
     ]
     signals += find_short_teaser(visible, signals)
     signals += find_declared_teaser(signals)
+    signals += find_hidden_behind_wall(signals)
     result = score(signals)
     return PaywallVerdict(
         detected=result.detected,

@@ -170,6 +170,8 @@ class Regions:
             own = _own_region(node)
             if own is not None and own != "furniture":
                 found = (own, node)
+                if own == "chrome":
+                    found = self._gate_above(node) or found
                 self._found[node] = found
                 break
             chain.append((node, own))
@@ -181,6 +183,20 @@ class Regions:
                 found = ("furniture", visited)
             self._found[visited] = found
         return found
+
+    def _gate_above(self, chrome: etree._Element) -> tuple[Region, etree._Element] | None:
+        """The paywall container holding a chrome-classed box, if any: a wall's
+        own card or sign-up box (MarketingProfs' ``div.card-box`` inside its
+        ``div.paywall-box``) is the wall, not a related-story card."""
+        node = chrome.getparent()
+        while node is not None and node.tag not in _layout().content_tags:
+            own = _own_region(node)
+            if own == "gate":
+                return ("gate", node)
+            if own == "hidden":
+                return None
+            node = node.getparent()
+        return None
 
     def containers(self, elements: Iterable[etree._Element],
                    region: Region) -> list[etree._Element]:
