@@ -16,6 +16,7 @@ from typing import Literal
 from lxml import etree
 
 from archiver.paywall.data import load
+from archiver.words import count_words
 
 Region = Literal["gate", "chrome", "hidden", "furniture"]
 _PAGE_TAGS = frozenset({"body", "html"})
@@ -71,6 +72,21 @@ def describe(element: etree._Element) -> str:
     return f"<{element.tag}{'.' + '.'.join(names[:2]) if names else ''}>"
 
 
+def names_of(element: etree._Element) -> str:
+    """An element's class and id joined: the names the layout tokens are read from."""
+    return f"{element.get('class') or ''} {element.get('id') or ''}"
+
+
+def gate_words(element: etree._Element) -> int | None:
+    """How many words ``element`` holds if it is a paywall container by its
+    class or id (``layout.yaml`` gate tokens), else ``None``: an empty one is a
+    placeholder its script fills, a short one the wall's own note."""
+    names = names_of(element)
+    if not names.strip() or not names_a_gate(names):
+        return None
+    return count_words(element.text_content())
+
+
 def names_a_gate(names: str) -> bool:
     """Whether class/id ``names`` mark a paywall or login-wall container."""
     return _names_region(names) == "gate"
@@ -109,7 +125,7 @@ def _own_region(element: etree._Element) -> Region | None:
     if element.get("hidden") is not None or (style and hides(style)) or (
             classes and not rules.hidden_classes.isdisjoint(classes.split())):
         return "hidden"
-    names = f"{classes} {element.get('id') or ''}"
+    names = names_of(element)
     if names.strip():
         region = _names_region(names)
         if region is not None:
@@ -125,7 +141,7 @@ def is_chrome(element: etree._Element) -> bool:
     """Whether ``element`` itself is page chrome by its tag or class/id (a menu
     drawer the page keeps hidden is still a menu, not hidden article text)."""
     rules = _layout()
-    names = f"{element.get('class') or ''} {element.get('id') or ''}"
+    names = names_of(element)
     return element.tag in rules.chrome_tags or bool(names.strip() and rules.chrome.search(names))
 
 

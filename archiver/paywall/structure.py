@@ -33,11 +33,10 @@ from lxml import etree
 
 from archiver.paywall.data import load
 from archiver.paywall.facts import PageFacts
-from archiver.paywall.regions import describe, is_hidden, names_a_gate
+from archiver.paywall.regions import describe, gate_words, is_hidden
 from archiver.paywall.response import wall_url
 from archiver.paywall.verdict import Signal
 from archiver.paywall.weights import limits, signal
-from archiver.words import count_words
 
 # How many elements after the article's last line are looked at: a wall stands
 # right after the teaser; further down come related stories and the footer.
@@ -102,9 +101,8 @@ def _after_body(facts: PageFacts) -> list[Signal]:
     placeholder = False
     fields: dict[etree._Element | None, set[str]] = {}
     for node in _following(element):
-        names = f"{node.get('class') or ''} {node.get('id') or ''}"
-        if not placeholder and names.strip() and names_a_gate(names) and (
-                count_words(node.text_content()) <= _MAX_PLACEHOLDER_WORDS):
+        words = None if placeholder else gate_words(node)
+        if words is not None and words <= _MAX_PLACEHOLDER_WORDS:
             placeholder = True
             signals.append(signal("gate.empty_placeholder",
                                   f"empty {describe(node)} after the article"))
@@ -149,9 +147,8 @@ def _is_wall_note(node: etree._Element) -> bool:
     stylesheet-hidden ``div.paywall-note2`` of 5 words, which the extractor
     takes as the teaser's last line; MarketingProfs' stylesheet-hidden
     ``div.paywall`` holds the 1,352 words of the article, a soft wall."""
-    names = f"{node.get('class') or ''} {node.get('id') or ''}"
-    return names_a_gate(names) and count_words(node.text_content()) < limits()[
-        "hidden_text_words"]
+    words = gate_words(node)
+    return words is not None and words < limits()["hidden_text_words"]
 
 
 def _stylesheet_hidden_body(facts: PageFacts) -> list[Signal]:
