@@ -1,9 +1,11 @@
-"""Hidden text, wall boxes and what they mean together (gates, regions)."""
+"""Hidden text, wall boxes and prompts at the wall: what they mean (gates, regions, decisive)."""
 
 from __future__ import annotations
 
 from lxml import html as lxml_html
 
+from archiver.page import CapturedPage
+from archiver.paywall import PaywallVerdict, detect_paywall
 from archiver.paywall.data import load
 from archiver.paywall.gates import find_hidden_behind_wall
 from archiver.paywall.regions import Regions, is_hidden
@@ -58,3 +60,25 @@ def test_a_card_inside_a_paywall_box_is_the_wall_a_card_alone_is_chrome():
     assert region == "gate" and container is not None and container.get("class") == "paywall-box"
     assert regions.region(tree.get_element_by_id("card"))[0] == "chrome"
     assert regions.region(tree.get_element_by_id("closed"))[0] == "chrome"
+
+
+def test_a_continue_prompt_right_after_the_body_decides_the_same_words_in_a_menu_do_not():
+    """"Subscribe to continue reading" after a text of free length stops the
+    reader there, whatever the model gives it; in a menu it is chrome."""
+    paragraphs = "".join(f"<p>Paragraph {i} of a story long enough to be read whole by the "
+                         f"extractor, with enough words in it to pass for an article.</p>"
+                         for i in range(20))
+
+    def verdict(where: str) -> PaywallVerdict:
+        article = f"<article>{paragraphs}{where if where.startswith('<p') else ''}</article>"
+        menu = where if where.startswith("<nav") else ""
+        page = f"<html><body>{menu}{article}</body></html>"
+        return detect_paywall(CapturedPage("https://x.example/a", page.encode()))
+
+    after = verdict("<p>Subscribe to continue reading</p>")
+    [prompt] = [s for s in after.signals if s.name == "prompt.continue"]
+    assert prompt.weight >= load("weights")["decisive"]["prompt.continue"]
+    assert after.detected and after.visible_words > 200
+    menu = verdict("<nav><a href='/news'>Subscribe to continue reading</a></nav>")
+    assert not menu.detected
+    assert all(s.weight == 0 for s in menu.signals if s.name == "prompt.continue")
