@@ -71,8 +71,15 @@ def _card(container: etree._Element, words: int) -> bool:
     another (paywalled) story, classed for its badge (Sermitsiaq's
     ``article.paywall`` teasers under the article), not a wall."""
     linked = sum(count_words(link.text_content()) for link in container.iter("a")
-                 if link.get("href") and not wall_url(link.get("href") or ""))
+                 if _other_page(link.get("href") or ""))
     return linked * 2 >= words
+
+
+def _other_page(href: str) -> bool:
+    """Whether a link leads to another page that is no wall page: not to a
+    subscribe or login page, nor to a place in this one (iHNed's hard wall
+    box links "Už mám předplatné" to its own ``#login-top-form``)."""
+    return bool(href) and not href.startswith(("#", "javascript:")) and not wall_url(href)
 
 
 def _containers_after_body(facts: PageFacts) -> list[Signal]:

@@ -82,3 +82,21 @@ def test_a_continue_prompt_right_after_the_body_decides_the_same_words_in_a_menu
     menu = verdict("<nav><a href='/news'>Subscribe to continue reading</a></nav>")
     assert not menu.detected
     assert all(s.weight == 0 for s in menu.signals if s.name == "prompt.continue")
+
+
+def test_a_wall_box_linking_to_its_own_login_form_is_a_wall_a_box_of_story_links_a_card():
+    """iHNed's hard wall box links "Už mám předplatné" to ``#login-top-form`` on the
+    same page: not another page, so the box is no card of other stories."""
+    paragraphs = "".join(f"<p>Paragraph {i} of the story, long enough to be read as text "
+                         f"by the extractor, ends here.</p>" for i in range(3))
+
+    def boxes(box: str) -> list[str]:
+        page = f"<html><body><article>{paragraphs}{box}</article></body></html>"
+        return evidence(detect_paywall(CapturedPage("https://x.example/a", page.encode())),
+                        "gate.element_after_body")
+
+    assert boxes("<div class='paywall-reminder'><a href='/subscribe'>Subscribe</a>"
+                 "<a href='#login-top-form'>I already subscribe here</a></div>") == [
+        "<div.paywall-reminder> at the end of the body"]
+    assert boxes("<div class='paywall-reminder'><a href='/news/other-story'>Another "
+                 "story of the subscribers' section</a></div>") == []
