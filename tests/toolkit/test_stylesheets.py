@@ -55,7 +55,9 @@ REST = [
     "before the fees take effect, and a public meeting on the decision will be held at the "
     "town hall next month.",
 ]
-OFFER = ('<div class="paywall-offer"><p>Subscribe to keep reading.</p>'
+# No prompt the page alone decides on ("Subscribe to keep reading" at the wall does since
+# session 11): the wall box alone weighs too little, the hidden text behind it decides.
+OFFER = ('<div class="paywall-offer"><p>Our reporting is paid for by its readers.</p>'
          '<a href="/subscribe">Subscribe</a></div>')
 
 
