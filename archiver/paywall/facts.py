@@ -163,9 +163,43 @@ def _hiding_rule(css: str, name: str) -> str | None:
         if rest[:1] in (",", "{"):
             opened = css.find("{", found)
             start = max(css.rfind("}", 0, found), css.rfind("{", 0, found)) + 1
+            # A comment before the selectors ("/* Paywall */ .locked{...}", as
+            # unminified stylesheets name their sections) is not one of them.
+            comment = css.rfind("*/", start, found)
+            start = start if comment < 0 else comment + 2
             closed = css.find("}", opened)
             if closed > 0 and selector in (part.strip() for part in css[start:opened].split(
-                    ",")) and hides(css[opened + 1:closed]):
+                    ",")) and hides(css[opened + 1:closed]) and not _in_conditional_media(
+                    css, start):
                 return " ".join(css[start:closed + 1].split())[:_RULE_CHARS]
         found = css.find(selector, end)
     return None
+
+
+_CONDITIONAL_MEDIA = ("width", "height", "orientation", "aspect-ratio")
+"""Media features a plain screen view need not match: a rule behind one hides a copy of
+an element at some sizes only (Bootstrap's ``d-lg-none``, ``d-md-none``)."""
+
+
+def _in_conditional_media(css: str, position: int) -> bool:
+    """Whether the rule starting at ``position`` sits in an ``@media`` block for print
+    only or for some screen sizes only: such a rule hides nothing from a reader on a
+    screen. Linked stylesheets brought it in (``archiver reextract``): Bootstrap 4's
+    ``bootstrap.min.css`` hides 20 of its 1,500 classes, ``d-print-none`` and the
+    responsive ``d-*-none`` among them, none of them hidden text. Walks back over the
+    blocks that enclose the rule, on a hiding rule's match only (rare)."""
+    depth, index = 0, position
+    while (index := max(css.rfind("{", 0, index), css.rfind("}", 0, index))) >= 0:
+        if css[index] == "}":
+            depth += 1
+        elif depth:
+            depth -= 1
+        else:
+            opens = max(css.rfind("}", 0, index), css.rfind("{", 0, index),
+                        css.rfind(";", 0, index)) + 1
+            prelude = css[opens:index].strip().lower()
+            if prelude.startswith("@media") and (
+                    ("print" in prelude and "screen" not in prelude)
+                    or any(feature in prelude for feature in _CONDITIONAL_MEDIA)):
+                return True
+    return False

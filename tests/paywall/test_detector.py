@@ -344,3 +344,35 @@ def test_a_wall_note_the_stylesheet_hides_is_no_hidden_article_text():
             "here</p></div>")
     assert hidden(paragraphs + note) == []
     assert hidden(f"<div class='paywall-note'>{paragraphs * 6}</div>")
+
+
+def test_a_class_hidden_only_in_print_or_at_some_widths_hides_no_article_text():
+    """A responsive or print-only rule (Bootstrap's ``d-print-none``, ``d-lg-none``)
+    hides the element from no reader on a screen: the article's end in such a class is
+    no stylesheet-hidden text; the same class hidden outside ``@media``, or in an
+    ``@media screen`` block, still is."""
+    paragraphs = "".join(f"<p>Paragraph {i} of the story, long enough to be read as text "
+                         f"by the extractor, ends here.</p>" for i in range(3))
+
+    def hidden(style: str) -> list[str]:
+        html = (f"<html><head><style>{style}</style></head><body><article>"
+                f"<div class='rest'>{paragraphs * 6}</div></article></body></html>")
+        return evidence(detect_paywall(CapturedPage("https://x.example/a", html.encode())),
+                        "gate.stylesheet_hidden_body")
+
+    assert hidden("@media print { .rest { display: none } }") == []
+    assert hidden("@media (min-width: 992px) { .x { color: red } .rest { display: none } }") == []
+    assert hidden("@media screen and (max-width: 600px) { .rest { display: none } }") == []
+    assert hidden("@media screen { .rest { display: none } }")
+    assert hidden("@media print { .x { display: none } } .rest { display: none }")
+
+
+def test_a_comment_before_a_rule_is_no_part_of_its_selectors():
+    """Unminified stylesheets name their sections: ``/* Paywall */ .locked{...}``."""
+    paragraphs = "".join(f"<p>Paragraph {i} of the story, long enough to be read as text "
+                         f"by the extractor, ends here.</p>" for i in range(18))
+    html = ("<html><head><style>p { margin: 0 }\n/* Paywall */\n.rest { display: none }"
+            f"</style></head><body><article><div class='rest'>{paragraphs}</div></article>"
+            "</body></html>")
+    verdict = detect_paywall(CapturedPage("https://x.example/a", html.encode()))
+    assert evidence(verdict, "gate.stylesheet_hidden_body")
