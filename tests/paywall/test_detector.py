@@ -326,24 +326,29 @@ def test_a_wall_box_kept_hidden_until_a_script_opens_it_weighs_nothing():
     assert prompt("modal") and "gate" in prompt("modal")[0]
 
 
+PARAGRAPHS = "".join(f"<p>Paragraph {i} of the story, long enough to be read as text "
+                     f"by the extractor, ends here.</p>" for i in range(3))
+
+
+def stylesheet_hidden(style: str, article: str) -> list[str]:
+    """The evidence of ``gate.stylesheet_hidden_body`` on a page of ``article`` whose
+    ``<style>`` is ``style``."""
+    html = (f"<html><head><style>{style}</style></head><body><article>{article}</article>"
+            "</body></html>")
+    return evidence(detect_paywall(CapturedPage("https://x.example/a", html.encode())),
+                    "gate.stylesheet_hidden_body")
+
+
 def test_a_wall_note_the_stylesheet_hides_is_no_hidden_article_text():
     """``gate.stylesheet_hidden_body`` says the text was sent and hidden (a
     soft wall); a hard wall's own short note, hidden until its script shows it
     (iHNed's ``div.paywall-note2``), is not article text. The same rule over
     the article's paragraphs still fires."""
-    paragraphs = "".join(f"<p>Paragraph {i} of the story, long enough to be read as text "
-                         f"by the extractor, ends here.</p>" for i in range(3))
-
-    def hidden(wrapped: str) -> list[str]:
-        html = (f"<html><head><style>.paywall-note {{ display: none }}</style></head><body>"
-                f"<article>{wrapped}</article></body></html>")
-        return evidence(detect_paywall(CapturedPage("https://x.example/a", html.encode())),
-                        "gate.stylesheet_hidden_body")
-
+    style = ".paywall-note { display: none }"
     note = ("<div class='paywall-note'><p>You clicked an article of the subscribers' section "
             "here</p></div>")
-    assert hidden(paragraphs + note) == []
-    assert hidden(f"<div class='paywall-note'>{paragraphs * 6}</div>")
+    assert stylesheet_hidden(style, PARAGRAPHS + note) == []
+    assert stylesheet_hidden(style, f"<div class='paywall-note'>{PARAGRAPHS * 6}</div>")
 
 
 def test_a_class_hidden_only_in_print_or_at_some_widths_hides_no_article_text():
@@ -351,28 +356,17 @@ def test_a_class_hidden_only_in_print_or_at_some_widths_hides_no_article_text():
     hides the element from no reader on a screen: the article's end in such a class is
     no stylesheet-hidden text; the same class hidden outside ``@media``, or in an
     ``@media screen`` block, still is."""
-    paragraphs = "".join(f"<p>Paragraph {i} of the story, long enough to be read as text "
-                         f"by the extractor, ends here.</p>" for i in range(3))
-
-    def hidden(style: str) -> list[str]:
-        html = (f"<html><head><style>{style}</style></head><body><article>"
-                f"<div class='rest'>{paragraphs * 6}</div></article></body></html>")
-        return evidence(detect_paywall(CapturedPage("https://x.example/a", html.encode())),
-                        "gate.stylesheet_hidden_body")
-
-    assert hidden("@media print { .rest { display: none } }") == []
-    assert hidden("@media (min-width: 992px) { .x { color: red } .rest { display: none } }") == []
-    assert hidden("@media screen and (max-width: 600px) { .rest { display: none } }") == []
-    assert hidden("@media screen { .rest { display: none } }")
-    assert hidden("@media print { .x { display: none } } .rest { display: none }")
+    article = f"<div class='rest'>{PARAGRAPHS * 6}</div>"
+    for style in ["@media print { .rest { display: none } }",
+                  "@media (min-width: 992px) { .x { color: red } .rest { display: none } }",
+                  "@media screen and (max-width: 600px) { .rest { display: none } }"]:
+        assert stylesheet_hidden(style, article) == [], style
+    for style in ["@media screen { .rest { display: none } }",
+                  "@media print { .x { display: none } } .rest { display: none }"]:
+        assert stylesheet_hidden(style, article), style
 
 
 def test_a_comment_before_a_rule_is_no_part_of_its_selectors():
     """Unminified stylesheets name their sections: ``/* Paywall */ .locked{...}``."""
-    paragraphs = "".join(f"<p>Paragraph {i} of the story, long enough to be read as text "
-                         f"by the extractor, ends here.</p>" for i in range(18))
-    html = ("<html><head><style>p { margin: 0 }\n/* Paywall */\n.rest { display: none }"
-            f"</style></head><body><article><div class='rest'>{paragraphs}</div></article>"
-            "</body></html>")
-    verdict = detect_paywall(CapturedPage("https://x.example/a", html.encode()))
-    assert evidence(verdict, "gate.stylesheet_hidden_body")
+    assert stylesheet_hidden("p { margin: 0 }\n/* Paywall */\n.rest { display: none }",
+                             f"<div class='rest'>{PARAGRAPHS * 6}</div>")
