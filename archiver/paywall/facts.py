@@ -162,11 +162,7 @@ def _hiding_rule(css: str, name: str) -> str | None:
         rest = css[end:end + 64].lstrip()
         if rest[:1] in (",", "{"):
             opened = css.find("{", found)
-            start = max(css.rfind("}", 0, found), css.rfind("{", 0, found)) + 1
-            # A comment before the selectors ("/* Paywall */ .locked{...}", as
-            # unminified stylesheets name their sections) is not one of them.
-            comment = css.rfind("*/", start, found)
-            start = start if comment < 0 else comment + 2
+            start = _prelude_start(css, found)
             closed = css.find("}", opened)
             if closed > 0 and selector in (part.strip() for part in css[start:opened].split(
                     ",")) and hides(css[opened + 1:closed]) and not _in_conditional_media(
@@ -174,6 +170,16 @@ def _hiding_rule(css: str, name: str) -> str | None:
                 return " ".join(css[start:closed + 1].split())[:_RULE_CHARS]
         found = css.find(selector, end)
     return None
+
+
+def _prelude_start(css: str, position: int, ends: str = "") -> int:
+    """Where the selectors (or an at-rule's prelude) that ``position`` is in begin: after
+    the block or declaration (``ends``: ``;`` too, for at-rules) before them, and after a
+    comment there ("/* Paywall */ .locked{...}", "/* Tablets */ @media (...)", as
+    unminified stylesheets name their sections): a comment is none of them."""
+    start = max(css.rfind(end, 0, position) for end in "{}" + ends) + 1
+    comment = css.rfind("*/", start, position)
+    return start if comment < 0 else comment + 2
 
 
 _CONDITIONAL_MEDIA = ("width", "height", "orientation", "aspect-ratio")
@@ -195,9 +201,7 @@ def _in_conditional_media(css: str, position: int) -> bool:
         elif depth:
             depth -= 1
         else:
-            opens = max(css.rfind("}", 0, index), css.rfind("{", 0, index),
-                        css.rfind(";", 0, index)) + 1
-            prelude = css[opens:index].strip().lower()
+            prelude = css[_prelude_start(css, index, ";"):index].strip().lower()
             if prelude.startswith("@media") and (
                     ("print" in prelude and "screen" not in prelude)
                     or any(feature in prelude for feature in _CONDITIONAL_MEDIA)):

@@ -370,3 +370,10 @@ def test_a_comment_before_a_rule_is_no_part_of_its_selectors():
     """Unminified stylesheets name their sections: ``/* Paywall */ .locked{...}``."""
     assert stylesheet_hidden("p { margin: 0 }\n/* Paywall */\n.rest { display: none }",
                              f"<div class='rest'>{PARAGRAPHS * 6}</div>")
+
+
+def test_a_comment_before_a_media_block_leaves_it_conditional():
+    """"/* Tablets */ @media (max-width: 900px) {...}": the comment names the section."""
+    assert stylesheet_hidden("p { margin: 0 }\n/* Tablets */\n@media (max-width: 900px) {"
+                             " .rest { display: none } }",
+                             f"<div class='rest'>{PARAGRAPHS * 6}</div>") == []
