@@ -22,11 +22,21 @@ Region = Literal["gate", "chrome", "hidden", "furniture"]
 _PAGE_TAGS = frozenset({"body", "html"})
 
 
-def _token_regex(tokens: list[str], tail: str = "") -> re.Pattern[str]:
+def _token_regex(tokens: list[str], tail: str = "", *,
+                 camel_case: bool = False) -> re.Pattern[str]:
     """Tokens found at the start of a class-name word: ``nav`` in ``site-nav``
-    and ``navbar``, not in ``canvas``; ``tail`` says what may not follow them."""
+    and ``navbar``, not in ``canvas``; ``tail`` says what may not follow them.
+
+    With ``camel_case`` a capital after a small letter starts a word too
+    (``textFade``): the wall and hiding tokens. TIME's 2013 subscriber preview
+    (tuning split) is a wall by its ``tcmPaywallSubscribeButton``. Chrome tokens keep
+    the plain rule: read in camelCase they made the Daily Memphian's
+    ``EmailSignup`` wall box chrome, and its registration wall was lost."""
     alternatives = "|".join(re.escape(token) for token in tokens)
-    return re.compile(f"(?<![a-z0-9])(?:{alternatives}){tail}", re.IGNORECASE)
+    if not camel_case:
+        return re.compile(f"(?<![a-z0-9])(?:{alternatives}){tail}", re.IGNORECASE)
+    return re.compile(
+        f"(?:(?<![A-Za-z0-9])|(?<=[a-z])(?=[A-Z]))(?i:(?:{alternatives}){tail})")
 
 
 # A hiding token is a whole word of the class name, and not an entrance
@@ -59,8 +69,8 @@ def _layout() -> _Layout:
         furniture_tags=frozenset(data["furniture_tags"]),
         content_tags=frozenset(data["content_tags"]),
         chrome=_token_regex(data["chrome_tokens"]),
-        gate=_token_regex(data["gate_tokens"]),
-        hidden=_token_regex(data["hidden_tokens"], _HIDING_TAIL),
+        gate=_token_regex(data["gate_tokens"], camel_case=True),
+        hidden=_token_regex(data["hidden_tokens"], _HIDING_TAIL, camel_case=True),
         hidden_classes=frozenset(data["hidden_classes"]),
         hidden_style=re.compile("|".join(data["hidden_styles"]), re.IGNORECASE),
     )
