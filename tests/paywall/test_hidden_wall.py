@@ -47,6 +47,23 @@ def test_a_truncated_class_is_no_hidden_text_a_fade_is():
     assert is_hidden(tree.get_element_by_id("fade"))
 
 
+def test_a_camelcase_wall_or_hiding_name_counts_a_camelcase_chrome_name_does_not():
+    """TIME's ``tcmPaywallSubscribeButton`` names its wall and ``textFade`` fades;
+    ``fadeIn`` is an entrance animation, and the Daily Memphian's ``EmailSignup``
+    wall box must not turn into chrome (its registration wall was lost so)."""
+    tree = _tree("<div class='tcmPaywallSubscribeButton'><p id='wall'>Subscribe</p></div>"
+                 "<div class='textFade'><p id='faded'>Faded words</p></div>"
+                 "<div class='fadeIn'><p id='shown'>Shown words</p></div>"
+                 "<div class='EmailSignup'><p id='box'>Sign up free</p></div>"
+                 "<div class='canvasPaywallish'><p id='inner'>Not a word start</p></div>")
+    regions = Regions()
+    assert regions.region(tree.get_element_by_id("wall"))[0] == "gate"
+    assert is_hidden(tree.get_element_by_id("faded"))
+    assert not is_hidden(tree.get_element_by_id("shown"))
+    assert regions.region(tree.get_element_by_id("box"))[0] is None
+    assert regions.region(tree.get_element_by_id("inner"))[0] == "gate"
+
+
 def test_a_card_inside_a_paywall_box_is_the_wall_a_card_alone_is_chrome():
     """MarketingProfs' sign-up form sits in a ``div.card-box`` inside its
     ``div.paywall-box``: the wall's own box, not a related-story card."""
